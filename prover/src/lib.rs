@@ -1,0 +1,1 @@
+//! rebuttal's proof system.

@@ -1,0 +1,1 @@
+//! Block witness: sources, re-execution, trace model.
