@@ -8,3 +8,6 @@
 
 pub mod arith;
 pub mod backend;
+pub mod circuit;
+pub mod mock;
+pub mod testing;

@@ -3,5 +3,5 @@
 
 mod domain;
 
-pub use domain::{Domain, DomainError};
+pub use domain::{Domain, DomainError, MAX_K};
 pub use halo2curves::bn256::{Fq, Fr, G1, G1Affine, G2, G2Affine};
