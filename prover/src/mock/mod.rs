@@ -86,18 +86,35 @@ impl<'a> Columns<'a> {
     }
 }
 
-/// Evaluates a bound program at `row`.
-pub(crate) fn eval_row(
+/// Rows per block in block evaluation: small enough that all of a program's slots for one
+/// block stay in cache.
+const BLOCK: usize = 32;
+
+/// Evaluates a bound program on rows `start .. start + len` (`len ≤ BLOCK`) into `scratch`.
+pub(crate) fn eval_block(
     program: &Program,
     bound: &[(&[Fr], i64)],
-    row: usize,
+    start: usize,
+    len: usize,
     n: usize,
     challenges: &[Fr],
     scratch: &mut Vec<Fr>,
-    out: &mut Vec<Fr>,
 ) {
-    let mask = (n - 1) as i64;
-    program.evaluate(|i| bound[i].0[((row as i64 + bound[i].1) & mask) as usize], challenges, scratch, out);
+    let mask = n - 1;
+    program.evaluate_block(
+        len,
+        |i, dst| {
+            let (column, rotation) = bound[i];
+            let first = (start as i64 + rotation).rem_euclid(n as i64) as usize;
+            if first + len <= n {
+                dst.copy_from_slice(&column[first..first + len]);
+            } else {
+                dst.iter_mut().enumerate().for_each(|(j, d)| *d = column[(first + j) & mask]);
+            }
+        },
+        challenges,
+        scratch,
+    );
 }
 
 impl MockProver {
@@ -254,13 +271,16 @@ impl MockProver {
             .into_par_iter()
             .flat_map_iter(|chunk| {
                 let mut scratch = Vec::new();
-                let mut out = Vec::new();
                 let mut bad = Vec::new();
-                for row in chunk * ROW_CHUNK..((chunk + 1) * ROW_CHUNK).min(n) {
-                    eval_row(&program, &bound, row, n, &self.challenges, &mut scratch, &mut out);
-                    for (i, v) in out.iter().enumerate() {
-                        if !bool::from(v.is_zero()) {
-                            bad.push((i, row, *v));
+                let end = ((chunk + 1) * ROW_CHUNK).min(n);
+                for start in (chunk * ROW_CHUNK..end).step_by(BLOCK) {
+                    let len = BLOCK.min(end - start);
+                    eval_block(&program, &bound, start, len, n, &self.challenges, &mut scratch);
+                    for i in 0..program.num_outputs() {
+                        for (j, v) in program.block_output(&scratch, i, len).iter().enumerate() {
+                            if !bool::from(v.is_zero()) {
+                                bad.push((i, start + j, *v));
+                            }
                         }
                     }
                 }
@@ -297,16 +317,19 @@ impl MockProver {
     pub(crate) fn evaluate_tuples(&self, program: &Program) -> Vec<Vec<Fr>> {
         let columns = self.columns();
         let bound = columns.bind(program);
-        let n = self.n;
-        (0..self.usable_rows)
+        let (n, usable) = (self.n, self.usable_rows);
+        let width = program.num_outputs();
+        (0..usable.div_ceil(BLOCK))
             .into_par_iter()
-            .map_init(
-                || (Vec::new(), Vec::new()),
-                |(scratch, out), row| {
-                    eval_row(program, &bound, row, n, &self.challenges, scratch, out);
-                    out.clone()
-                },
-            )
+            .map_init(Vec::new, |scratch, block| {
+                let start = block * BLOCK;
+                let len = BLOCK.min(usable - start);
+                eval_block(program, &bound, start, len, n, &self.challenges, scratch);
+                (0..len)
+                    .map(|j| (0..width).map(|i| program.block_output(scratch, i, len)[j]).collect::<Vec<Fr>>())
+                    .collect::<Vec<_>>()
+            })
+            .flatten_iter()
             .collect()
     }
 
