@@ -1,0 +1,72 @@
+//! Untrusted bytes never make a decoder panic: random, truncated and bit-flipped inputs give
+//! either a value or an error.
+
+use std::io::Cursor;
+
+use proptest::prelude::*;
+use rebuttal_prover::encoding::{fr_from_bytes, g1_from_bytes, g1_to_bytes, g2_from_bytes};
+use rebuttal_prover::srs::{Srs, write_insecure_ptau};
+
+fn small_ptau() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let mut b = Vec::new();
+        write_insecure_ptau(&mut b, 2, 3).unwrap();
+        b
+    })
+}
+
+fn small_params() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let mut b = Vec::new();
+        Srs::unsafe_setup(2, 3).unwrap().write_params_kzg(&mut b).unwrap();
+        b
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn scalar_and_point_decoders_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let _ = fr_from_bytes(&bytes);
+        let _ = g1_from_bytes(&bytes, true);
+        let _ = g2_from_bytes(&bytes, true);
+        if bytes.len() >= 64 {
+            // A decoded point re-encodes to the same bytes.
+            if let Ok(p) = g1_from_bytes(&bytes[..64], true) {
+                prop_assert_eq!(&g1_to_bytes(&p)[..], &bytes[..64]);
+            }
+        }
+    }
+
+    #[test]
+    fn ptau_reader_never_panics(cut in 0usize..2000, flip in 0usize..2000, bit in 0u8..8) {
+        let good = small_ptau();
+        let mut bytes = good[..cut.min(good.len())].to_vec();
+        if let Some(b) = bytes.get_mut(flip) {
+            *b ^= 1 << bit;
+        }
+        let result = Srs::read_ptau(Cursor::new(&bytes), 2);
+        if bytes.len() < good.len() {
+            prop_assert!(result.is_err());
+        }
+    }
+
+    #[test]
+    fn params_reader_never_panics(cut in 0usize..700, flip in 0usize..700, bit in 0u8..8) {
+        let good = small_params();
+        let mut bytes = good[..cut.min(good.len())].to_vec();
+        if let Some(b) = bytes.get_mut(flip) {
+            *b ^= 1 << bit;
+        }
+        let _ = Srs::read_params_kzg(Cursor::new(&bytes));
+    }
+
+    #[test]
+    fn random_files_are_rejected(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        prop_assert!(Srs::read_ptau(Cursor::new(&bytes), 1).is_err());
+        prop_assert!(Srs::read_params_kzg(Cursor::new(&bytes)).is_err());
+    }
+}
