@@ -225,7 +225,7 @@ fn degree_blinding_and_committed_columns() {
     let t = cs.lookup_table("t", vec![q.cur()]);
     cs.lookup("l", vec![q.cur() * a.prev()], t);
     assert_eq!(cs.max_gate_degree(), 4);
-    assert_eq!(cs.max_lookup_degree(), 3);
+    assert_eq!(cs.max_lookup_degree(), 4);
     assert_eq!(cs.degree(), 4);
     // a is queried at −1, 0, +1: three rotations; blinding is max(3, 3) + 2.
     assert_eq!(cs.max_advice_queries(), 3);

@@ -18,6 +18,7 @@
 //!
 //! - per lookup table: a multiplicity column `m`, a helper `1/(β + t)` and a running sum;
 //! - per lookup: a helper `1/(β + f)` over its θ-compressed input tuple;
+//!   (helper constraints are multiplied by `l_active`, so their degree is the tuple's plus 2);
 //! - permutation: `⌈e / (d − 2)⌉` grand-product columns for `e` equality-enabled columns and
 //!   constraint-system degree `d`;
 //! - quotient: `d − 1` pieces.
@@ -380,12 +381,12 @@ impl ConstraintSystem {
             .unwrap_or(0)
     }
 
-    /// Degree of the logUp helper constraints: `h · (β + compressed tuple) − 1` per lookup and
-    /// per table.
+    /// Degree of the logUp helper constraints `l_active · (h · (β + compressed tuple) − 1)`, per
+    /// lookup and per table.
     pub fn max_lookup_degree(&self) -> usize {
         let tuple_degree = |es: &[Expression]| es.iter().map(Expression::degree).max().unwrap_or(0);
-        let inputs = self.lookups.iter().map(|l| tuple_degree(&l.inputs) + 1);
-        let tables = self.tables.iter().map(|t| tuple_degree(&t.columns) + 1);
+        let inputs = self.lookups.iter().map(|l| tuple_degree(&l.inputs) + 2);
+        let tables = self.tables.iter().map(|t| tuple_degree(&t.columns) + 2);
         inputs.chain(tables).max().unwrap_or(0)
     }
 

@@ -1,0 +1,201 @@
+//! The full constraint list the prover proves: the circuit's gates plus the permutation and logUp
+//! arguments, all written as ordinary [`Expression`]s over an *extended* constraint system that
+//! adds the argument's columns and challenges. The quotient, the Rust verifier and the Solidity
+//! generator all evaluate this one list.
+//!
+//! Added fixed columns: one permutation column σ per equality-enabled column, the Lagrange
+//! selectors `l_0`, `l_last` (the row after the usable rows), `l_active` (1 on usable rows), and
+//! `x` (ω^i at row i). Added advice columns (committed after every circuit phase): per table a
+//! multiplicity `m`; then per lookup an input helper `1/(β + f)`, per table a table helper
+//! `1/(β + t)` and a running sum `φ`, and the permutation grand products `z`. Added challenges:
+//! θ (tuple compression), β and γ.
+
+use ff::{Field, PrimeField};
+
+use crate::arith::Fr;
+use crate::circuit::{AdviceColumn, Challenge, Column, ConstraintSystem, Expression, FixedColumn, Phase};
+
+/// The circuit's constraint system extended with the argument columns.
+#[derive(Debug, Clone)]
+pub struct Extended {
+    /// The extended system (the circuit's columns keep their indices).
+    pub cs: ConstraintSystem,
+    /// Number of the circuit's own fixed columns.
+    pub circuit_fixed: usize,
+    /// Number of the circuit's own advice columns.
+    pub circuit_advice: usize,
+    pub sigma: Vec<FixedColumn>,
+    pub l0: FixedColumn,
+    pub l_last: FixedColumn,
+    pub l_active: FixedColumn,
+    pub x: FixedColumn,
+    /// Per table.
+    pub multiplicity: Vec<AdviceColumn>,
+    /// Per lookup.
+    pub input_inverse: Vec<AdviceColumn>,
+    /// Per table.
+    pub table_inverse: Vec<AdviceColumn>,
+    /// Per table.
+    pub running_sum: Vec<AdviceColumn>,
+    /// Per permutation chunk.
+    pub z: Vec<AdviceColumn>,
+    pub theta: Challenge,
+    pub beta: Challenge,
+    pub gamma: Challenge,
+    /// Combines all constraints into one numerator.
+    pub y: Challenge,
+    /// The equality-enabled columns, in permutation order.
+    pub equality: Vec<Column>,
+    /// Columns per grand-product chunk.
+    pub chunk: usize,
+    /// Every constraint: `(name, expression)`; each must vanish on the whole domain.
+    pub constraints: Vec<(String, Expression)>,
+    /// Rotation from row 0 to the `l_last` row.
+    pub last_rotation: i32,
+}
+
+/// `δ^i`: the coset shift identifying equality column `i` in the permutation argument.
+pub fn delta_power(i: usize) -> Fr {
+    Fr::DELTA.pow_vartime([i as u64])
+}
+
+impl Extended {
+    /// Extends `cs` (which must be valid).
+    pub fn new(cs: &ConstraintSystem) -> Self {
+        let circuit_fixed = cs.num_fixed();
+        let circuit_advice = cs.num_advice();
+        let degree = cs.degree();
+        let mut ext = cs.clone();
+        let equality = cs.equality_columns();
+        let sigma: Vec<FixedColumn> = (0..equality.len()).map(|i| ext.named_fixed(format!("sigma_{i}"))).collect();
+        let l0 = ext.named_fixed("l_0");
+        let l_last = ext.named_fixed("l_last");
+        let l_active = ext.named_fixed("l_active");
+        let x = ext.named_fixed("x");
+        // The phase labels of the argument columns and challenges are internal: the prover
+        // commits them in its own rounds after the circuit's three phases.
+        let multiplicity: Vec<AdviceColumn> =
+            cs.tables().iter().map(|t| ext.named_advice(format!("m[{}]", t.name), Phase::Third)).collect();
+        let theta = ext.challenge_usable_after(Phase::Second);
+        let beta = ext.challenge_usable_after(Phase::Second);
+        let gamma = ext.challenge_usable_after(Phase::Second);
+        let y = ext.challenge_usable_after(Phase::Second);
+        let input_inverse: Vec<AdviceColumn> =
+            cs.lookups().iter().map(|l| ext.named_advice(format!("1/(β+f)[{}]", l.name), Phase::Third)).collect();
+        let table_inverse: Vec<AdviceColumn> =
+            cs.tables().iter().map(|t| ext.named_advice(format!("1/(β+t)[{}]", t.name), Phase::Third)).collect();
+        let running_sum: Vec<AdviceColumn> =
+            cs.tables().iter().map(|t| ext.named_advice(format!("φ[{}]", t.name), Phase::Third)).collect();
+        let chunk = degree - 2;
+        let z: Vec<AdviceColumn> =
+            (0..equality.len().div_ceil(chunk)).map(|j| ext.named_advice(format!("z_{j}"), Phase::Third)).collect();
+        let last_rotation = -(cs.reserved_rows() as i32);
+
+        let mut constraints: Vec<(String, Expression)> = Vec::new();
+        for gate in cs.gates() {
+            for c in &gate.constraints {
+                constraints.push((format!("{}/{}", gate.name, c.name), c.expression.clone()));
+            }
+        }
+
+        let active = l_active.cur();
+        let one = Expression::one();
+        let (theta_e, beta_e, gamma_e) = (theta.expr(), beta.expr(), gamma.expr());
+
+        // logUp: per lookup and table, the inverse helpers; per table, the running sum.
+        for (l, lookup) in cs.lookups().iter().enumerate() {
+            let f = Expression::rlc(&lookup.inputs, &theta_e);
+            let h = input_inverse[l].cur();
+            constraints.push((
+                format!("lookup `{}` input inverse", lookup.name),
+                active.clone() * (h * (beta_e.clone() + f) - one.clone()),
+            ));
+        }
+        for (t, table) in cs.tables().iter().enumerate() {
+            let tuple = Expression::rlc(&table.columns, &theta_e);
+            let h = table_inverse[t].cur();
+            constraints.push((
+                format!("table `{}` inverse", table.name),
+                active.clone() * (h.clone() * (beta_e.clone() + tuple) - one.clone()),
+            ));
+            let inputs = cs
+                .lookups()
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.table.index() == t)
+                .fold(Expression::zero(), |acc, (l, _)| acc + input_inverse[l].cur());
+            let phi = running_sum[t];
+            constraints.push((
+                format!("table `{}` running sum step", table.name),
+                active.clone() * (phi.next() - phi.cur() - (inputs - multiplicity[t].cur() * h)),
+            ));
+            constraints.push((format!("table `{}` running sum starts at 0", table.name), l0.cur() * phi.cur()));
+            constraints.push((format!("table `{}` running sum ends at 0", table.name), l_last.cur() * phi.cur()));
+        }
+
+        // Permutation: grand products over chunks of the equality columns.
+        let value = |c: Column| match c {
+            Column::Fixed(f) => f.cur(),
+            Column::Advice(a) => a.cur(),
+            Column::Instance(i) => i.cur(),
+        };
+        for (j, columns) in equality.chunks(chunk.max(1)).enumerate() {
+            let first = j * chunk;
+            let mut left = z[j].next();
+            let mut right = z[j].cur();
+            for (offset, &c) in columns.iter().enumerate() {
+                let i = first + offset;
+                left = left * (value(c) + beta_e.clone() * sigma[i].cur() + gamma_e.clone());
+                right = right * (value(c) + beta_e.clone() * (x.cur() * delta_power(i)) + gamma_e.clone());
+            }
+            constraints.push((format!("permutation chunk {j} step"), active.clone() * (left - right)));
+            if j == 0 {
+                constraints.push(("permutation starts at 1".into(), l0.cur() * (one.clone() - z[0].cur())));
+            } else {
+                constraints.push((
+                    format!("permutation chunk {j} continues chunk {}", j - 1),
+                    l0.cur() * (z[j].cur() - z[j - 1].rot(last_rotation)),
+                ));
+            }
+        }
+        if let Some(last) = z.last() {
+            constraints.push(("permutation ends at 1".into(), l_last.cur() * (last.cur() - one.clone())));
+        }
+
+        Self {
+            cs: ext,
+            circuit_fixed,
+            circuit_advice,
+            sigma,
+            l0,
+            l_last,
+            l_active,
+            x,
+            multiplicity,
+            input_inverse,
+            table_inverse,
+            running_sum,
+            z,
+            theta,
+            beta,
+            gamma,
+            y,
+            equality,
+            chunk,
+            constraints,
+            last_rotation,
+        }
+    }
+
+    /// `Σ y^(N−1−i) · constraint_i`: the numerator of the quotient.
+    pub fn combined(&self) -> Expression {
+        let exprs: Vec<Expression> = self.constraints.iter().map(|(_, e)| e.clone()).collect();
+        Expression::rlc(&exprs, &self.y.expr())
+    }
+
+    /// Whether a fixed column is one the verifier computes itself (`l_0`, `l_last`, `l_active`,
+    /// `x`) rather than opens from a commitment.
+    pub fn is_computed_fixed(&self, column: FixedColumn) -> bool {
+        [self.l0, self.l_last, self.l_active, self.x].contains(&column)
+    }
+}

@@ -1,0 +1,207 @@
+//! Keygen: the fixed polynomials (the circuit's, the permutation's σ, the Lagrange selectors),
+//! their commitments, and the verifying key's digest.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ff::Field;
+use group::Curve;
+use rayon::prelude::*;
+use sha3::{Digest, Keccak256};
+
+use super::argument::{Extended, delta_power};
+use super::shape::encode_shape;
+use crate::arith::{Domain, Fr, G1Affine, G2Affine};
+use crate::backend::{Backend, BackendError};
+use crate::circuit::{Circuit, Column, Layout, SynthesisError};
+use crate::encoding::{g1_to_bytes, g2_to_bytes};
+use crate::srs::Srs;
+
+/// Version of the proof system (and of the verifying-key digest input).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Why keygen failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KeygenError {
+    #[error(transparent)]
+    Synthesis(#[from] SynthesisError),
+    #[error("the SRS holds 2^{have} powers but the circuit needs 2^{want}")]
+    SrsTooSmall { have: u32, want: u32 },
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+/// What a verifier needs: the circuit's shape, the fixed commitments and the SRS's G2 points.
+#[derive(Debug, Clone)]
+pub struct VerifyingKey {
+    pub(crate) k: u32,
+    pub(crate) ext: Arc<Extended>,
+    /// Commitments to the circuit's fixed columns.
+    pub(crate) fixed_commitments: Vec<G1Affine>,
+    /// Commitments to the permutation columns σ.
+    pub(crate) sigma_commitments: Vec<G1Affine>,
+    pub(crate) g1: G1Affine,
+    pub(crate) g2: G2Affine,
+    pub(crate) tau_g2: G2Affine,
+    pub(crate) digest: [u8; 32],
+}
+
+impl VerifyingKey {
+    /// log2 of the number of rows.
+    pub fn k(&self) -> u32 {
+        self.k
+    }
+
+    /// Keccak256 over the protocol version, the circuit's shape, the commitments and the SRS
+    /// points: the transcript's first input.
+    pub fn digest(&self) -> [u8; 32] {
+        self.digest
+    }
+
+    /// Number of instance columns.
+    pub fn num_instance(&self) -> usize {
+        self.ext.cs.num_instance()
+    }
+
+    /// Every constraint the proof attests, by name (gates, lookups, permutation).
+    pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
+        self.ext.constraints.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+/// What the prover needs beyond the verifying key.
+#[derive(Debug, Clone)]
+pub struct ProvingKey {
+    pub(crate) vk: VerifyingKey,
+    /// Coefficients of every fixed column of the extended system.
+    pub(crate) fixed_coeffs: Vec<Vec<Fr>>,
+    /// Values of every fixed column on the domain (σ, selectors and the circuit's).
+    pub(crate) fixed_values: Vec<Vec<Fr>>,
+    pub(crate) srs_powers: Arc<[G1Affine]>,
+}
+
+impl ProvingKey {
+    /// The verifying key.
+    pub fn vk(&self) -> &VerifyingKey {
+        &self.vk
+    }
+}
+
+/// Builds the proving and verifying keys of `circuit` at `2^k` rows.
+pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend) -> Result<ProvingKey, KeygenError> {
+    let layout = Layout::new(circuit, k)?;
+    if srs.k() < k {
+        return Err(KeygenError::SrsTooSmall { have: srs.k(), want: k });
+    }
+    let domain = Domain::new(k).map_err(|_| SynthesisError::DomainTooLarge { k })?;
+    let ext = Extended::new(&layout.cs);
+    let n = layout.n;
+    let usable = layout.usable_rows;
+
+    let mut fixed_values = layout.fixed.clone();
+    fixed_values.extend(sigma_values(&ext, &layout.copies, n, &domain));
+    let unit = |row: Option<usize>, range: std::ops::Range<usize>| {
+        let mut v = vec![Fr::ZERO; n];
+        if let Some(r) = row {
+            v[r] = Fr::ONE;
+        }
+        v[range].iter_mut().for_each(|x| *x = Fr::ONE);
+        v
+    };
+    fixed_values.push(unit(Some(0), 0..0));
+    fixed_values.push(unit(Some(usable), 0..0));
+    fixed_values.push(unit(None, 0..usable));
+    let mut x_values = vec![Fr::ONE; n];
+    for i in 1..n {
+        x_values[i] = x_values[i - 1] * domain.omega();
+    }
+    fixed_values.push(x_values);
+    debug_assert_eq!(fixed_values.len(), ext.cs.num_fixed());
+
+    let fixed_coeffs: Vec<Vec<Fr>> = fixed_values
+        .iter()
+        .map(|v| {
+            let mut c = v.clone();
+            backend.intt(&mut c, &domain).map(|_| c)
+        })
+        .collect::<Result<_, _>>()?;
+    let powers = &srs.g1_powers()[..n];
+    let bases = backend.prepare_bases(powers)?;
+    let commit = |coeffs: &Vec<Fr>| backend.msm_prepared(coeffs, &bases).map(|p| p.to_affine());
+    let fixed_commitments: Vec<G1Affine> = fixed_coeffs[..ext.circuit_fixed].iter().map(commit).collect::<Result<_, _>>()?;
+    let sigma_start = ext.circuit_fixed;
+    let sigma_commitments: Vec<G1Affine> =
+        fixed_coeffs[sigma_start..sigma_start + ext.sigma.len()].iter().map(commit).collect::<Result<_, _>>()?;
+
+    let (g1, g2, tau_g2) = (srs.g1_powers()[0], srs.g2(), srs.tau_g2());
+    let digest = vk_digest(k, &ext, &fixed_commitments, &sigma_commitments, g1, g2, tau_g2);
+    let vk = VerifyingKey { k, ext: Arc::new(ext), fixed_commitments, sigma_commitments, g1, g2, tau_g2, digest };
+    Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into() })
+}
+
+fn vk_digest(
+    k: u32,
+    ext: &Extended,
+    fixed: &[G1Affine],
+    sigma: &[G1Affine],
+    g1: G1Affine,
+    g2: G2Affine,
+    tau_g2: G2Affine,
+) -> [u8; 32] {
+    let mut h = Keccak256::new();
+    h.update(b"rebuttal verifying key");
+    h.update(PROTOCOL_VERSION.to_be_bytes());
+    h.update(k.to_be_bytes());
+    h.update(encode_shape(ext));
+    for p in fixed.iter().chain(sigma).chain([&g1]) {
+        h.update(g1_to_bytes(p));
+    }
+    h.update(g2_to_bytes(&g2));
+    h.update(g2_to_bytes(&tau_g2));
+    h.finalize().into()
+}
+
+/// σ columns: each equality cell maps to the next cell of its copy cycle, encoded as
+/// `δ^column · ω^row`.
+fn sigma_values(ext: &Extended, copies: &[(crate::circuit::Cell, crate::circuit::Cell)], n: usize, domain: &Domain) -> Vec<Vec<Fr>> {
+    let m = ext.equality.len();
+    let index: HashMap<Column, usize> = ext.equality.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    // mapping[c][r]: the next cell of (c, r)'s cycle; aux: the cycle's representative.
+    let mut mapping: Vec<Vec<(usize, usize)>> = (0..m).map(|c| (0..n).map(|r| (c, r)).collect()).collect();
+    let mut aux = mapping.clone();
+    let mut sizes = vec![vec![1usize; n]; m];
+    for (a, b) in copies {
+        // Columns were checked to be equality-enabled when the copy was declared.
+        let (Some(&ca), Some(&cb)) = (index.get(&a.column), index.get(&b.column)) else { continue };
+        let (mut left, mut right) = ((ca, a.row), (cb, b.row));
+        let (mut rep_l, mut rep_r) = (aux[left.0][left.1], aux[right.0][right.1]);
+        if rep_l == rep_r {
+            continue;
+        }
+        if sizes[rep_l.0][rep_l.1] < sizes[rep_r.0][rep_r.1] {
+            std::mem::swap(&mut left, &mut right);
+            std::mem::swap(&mut rep_l, &mut rep_r);
+        }
+        sizes[rep_l.0][rep_l.1] += sizes[rep_r.0][rep_r.1];
+        let mut cell = right;
+        loop {
+            aux[cell.0][cell.1] = rep_l;
+            cell = mapping[cell.0][cell.1];
+            if cell == right {
+                break;
+            }
+        }
+        let tmp = mapping[left.0][left.1];
+        mapping[left.0][left.1] = mapping[right.0][right.1];
+        mapping[right.0][right.1] = tmp;
+    }
+    let mut omega_powers = vec![Fr::ONE; n];
+    for i in 1..n {
+        omega_powers[i] = omega_powers[i - 1] * domain.omega();
+    }
+    let deltas: Vec<Fr> = (0..m).map(delta_power).collect();
+    mapping
+        .par_iter()
+        .map(|col| col.iter().map(|&(c, r)| deltas[c] * omega_powers[r]).collect())
+        .collect()
+}

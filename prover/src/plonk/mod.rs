@@ -1,0 +1,21 @@
+//! The PLONKish proof system over KZG: keygen, prover and verifier.
+//!
+//! The circuit's gates, the permutation argument (copy constraints) and the logUp lookup
+//! argument are combined into one list of constraints over an extended column set
+//! ([`argument`]). Every committed polynomial is opened at `x` (and its rotations) and all
+//! openings are checked together with SHPLONK, so verification costs two pairings.
+//!
+//! Zero-knowledge blinding is not implemented: the reserved rows are zero. rebuttal's use —
+//! proving a public block's state transition — needs succinctness, not secrecy.
+
+pub mod argument;
+mod keygen;
+mod poly;
+pub mod proof;
+mod prove;
+mod shape;
+mod verify;
+
+pub use keygen::{KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen};
+pub use prove::{ProveError, prove};
+pub use verify::{VerifyError, verify};

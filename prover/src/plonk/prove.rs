@@ -1,0 +1,371 @@
+//! The prover: advice commitments phase by phase, logUp and permutation arguments, the quotient
+//! on an extended coset (one size-n sub-coset at a time, so memory stays at two evaluation sets
+//! per column), evaluations, and a SHPLONK opening of everything at once.
+
+use std::collections::HashMap;
+
+use ff::{BatchInvert, Field};
+use group::Curve;
+use rayon::prelude::*;
+
+use super::argument::{Extended, delta_power};
+use super::keygen::ProvingKey;
+use super::poly::{divide_by_linear, evaluate, interpolate};
+use super::proof::{Poly, ProofShape};
+use super::shape::encode_shape;
+use crate::arith::{Domain, Fr, G1Affine};
+use crate::backend::{Backend, BackendError, PreparedBases};
+use crate::circuit::{Circuit, Column, Layout, Phase, Program, SynthesisError, assign_advice_phase, instance_columns};
+use crate::encoding::{fr_to_bytes, g1_to_bytes};
+use crate::mock::{Columns, eval_block};
+use crate::transcript::Transcript;
+
+/// Why proving failed. (A witness that does not satisfy the circuit is *not* an error here: the
+/// proof is produced and the verifier rejects it.)
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    #[error(transparent)]
+    Synthesis(#[from] SynthesisError),
+    #[error("the circuit's shape differs from the one the proving key was made for")]
+    CircuitMismatch,
+    #[error("the quotient needs a domain of 2^{k} points, beyond the field's 2^28")]
+    QuotientDomainTooLarge { k: u32 },
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+const BLOCK: usize = 32;
+
+/// Evaluates each output of `program` on rows `0..rows`: `result[output][row]`.
+fn evaluate_rows(program: &Program, columns: Columns<'_>, rows: usize, n: usize, challenges: &[Fr]) -> Vec<Vec<Fr>> {
+    let bound = columns.bind(program);
+    let outputs = program.num_outputs();
+    let blocks: Vec<Vec<Vec<Fr>>> = (0..rows.div_ceil(BLOCK))
+        .into_par_iter()
+        .map_init(Vec::new, |scratch, b| {
+            let start = b * BLOCK;
+            let len = BLOCK.min(rows - start);
+            eval_block(program, &bound, start, len, n, challenges, scratch);
+            (0..outputs).map(|o| program.block_output(scratch, o, len).to_vec()).collect()
+        })
+        .collect();
+    let mut result = vec![Vec::with_capacity(rows); outputs];
+    for block in blocks {
+        for (o, values) in block.into_iter().enumerate() {
+            result[o].extend(values);
+        }
+    }
+    result
+}
+
+/// Absorbs the public inputs: per instance column its length, then its values.
+pub(crate) fn absorb_instances(transcript: &mut Transcript, instances: &[Vec<Fr>]) {
+    for column in instances {
+        transcript.absorb_scalar(&Fr::from(column.len() as u64));
+        for v in column {
+            transcript.absorb_scalar(v);
+        }
+    }
+}
+
+/// The smallest `j` with `2^j ≥ d`.
+pub(crate) fn extension_bits(d: usize) -> u32 {
+    d.next_power_of_two().trailing_zeros()
+}
+
+struct Committer<'a> {
+    backend: &'a dyn Backend,
+    bases: PreparedBases,
+    domain: &'a Domain,
+    transcript: Transcript,
+    proof: Vec<u8>,
+}
+
+impl Committer<'_> {
+    /// Interpolates `values` and commits; returns the coefficients.
+    fn commit_values(&mut self, values: &[Fr]) -> Result<Vec<Fr>, ProveError> {
+        let mut coeffs = values.to_vec();
+        self.backend.intt(&mut coeffs, self.domain)?;
+        self.commit_coeffs(&coeffs)?;
+        Ok(coeffs)
+    }
+
+    fn commit_coeffs(&mut self, coeffs: &[Fr]) -> Result<(), ProveError> {
+        let point: G1Affine = self.backend.msm_prepared(coeffs, &self.bases)?.to_affine();
+        self.transcript.absorb_point(&point);
+        self.proof.extend_from_slice(&g1_to_bytes(&point));
+        Ok(())
+    }
+}
+
+/// Proves that `circuit`'s witness satisfies its constraints, with the keys from
+/// [`super::keygen`]. Returns the proof bytes (layout in [`super::proof`]).
+pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) -> Result<Vec<u8>, ProveError> {
+    let vk = &pk.vk;
+    let ext: &Extended = &vk.ext;
+    let k = vk.k;
+    let layout = Layout::new(circuit, k)?;
+    if encode_shape(&Extended::new(&layout.cs)) != encode_shape(ext) {
+        return Err(ProveError::CircuitMismatch);
+    }
+    let domain = Domain::new(k).map_err(|_| SynthesisError::DomainTooLarge { k })?;
+    let (n, usable) = (layout.n, layout.usable_rows);
+    let shape = ProofShape::new(ext);
+
+    let raw_instances = circuit.instances();
+    let instance_values = instance_columns(circuit, &layout).map_err(SynthesisError::from)?;
+    let mut transcript = Transcript::new(vk.digest);
+    absorb_instances(&mut transcript, &raw_instances);
+    let mut c = Committer {
+        backend,
+        bases: backend.prepare_bases(&pk.srs_powers)?,
+        domain: &domain,
+        transcript,
+        proof: Vec::with_capacity(shape.proof_len()),
+    };
+
+    let num_advice = ext.cs.num_advice();
+    let mut advice: Vec<Vec<Fr>> = vec![vec![Fr::ZERO; n]; num_advice];
+    let mut advice_coeffs: Vec<Vec<Fr>> = vec![Vec::new(); num_advice];
+    let mut challenges = vec![Fr::ZERO; ext.cs.num_challenges()];
+
+    // The circuit's phases.
+    for phase in Phase::ALL {
+        assign_advice_phase(circuit, &layout, phase, &challenges, &mut advice[..ext.circuit_advice])
+            .map_err(SynthesisError::from)?;
+        for &col in &shape.phase_columns[phase.index()] {
+            advice_coeffs[col] = c.commit_values(&advice[col])?;
+        }
+        for ch in layout.cs.challenges().filter(|ch| ch.phase() == phase) {
+            challenges[ch.index()] = c.transcript.challenge();
+        }
+    }
+
+    // logUp multiplicities.
+    let tables = layout.cs.tables();
+    let lookups = layout.cs.lookups();
+    for (t, table) in tables.iter().enumerate() {
+        let columns = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
+        let rows = transpose(evaluate_rows(&Program::compile(&table.columns), columns, usable, n, &challenges));
+        let mut first_row: HashMap<&Vec<Fr>, usize> = HashMap::with_capacity(rows.len());
+        for (r, tuple) in rows.iter().enumerate() {
+            first_row.entry(tuple).or_insert(r);
+        }
+        let mut m = vec![0u64; n];
+        for lookup in lookups.iter().filter(|l| l.table.index() == t) {
+            let inputs = transpose(evaluate_rows(&Program::compile(&lookup.inputs), columns, usable, n, &challenges));
+            for tuple in &inputs {
+                if let Some(&r) = first_row.get(tuple) {
+                    m[r] += 1;
+                }
+            }
+        }
+        advice[ext.multiplicity[t].index()] = m.into_iter().map(Fr::from).collect();
+    }
+    for &col in &shape.round_a {
+        advice_coeffs[col] = c.commit_values(&advice[col])?;
+    }
+    for ch in [ext.theta, ext.beta, ext.gamma] {
+        challenges[ch.index()] = c.transcript.challenge();
+    }
+    let (beta, gamma) = (challenges[ext.beta.index()], challenges[ext.gamma.index()]);
+
+    // logUp helpers and running sums.
+    let inverse_of = |exprs: &[crate::circuit::Expression], advice: &[Vec<Fr>]| -> Vec<Fr> {
+        let columns = Columns { fixed: &pk.fixed_values, advice, instance: &instance_values };
+        let compressed = crate::circuit::Expression::rlc(exprs, &ext.theta.expr());
+        let mut v = evaluate_rows(&Program::compile([&compressed]), columns, usable, n, &challenges).remove(0);
+        v.par_iter_mut().for_each(|x| *x += beta);
+        v.batch_invert();
+        v.resize(n, Fr::ZERO);
+        v
+    };
+    for (l, lookup) in lookups.iter().enumerate() {
+        advice[ext.input_inverse[l].index()] = inverse_of(&lookup.inputs, &advice);
+    }
+    for (t, table) in tables.iter().enumerate() {
+        let h_t = inverse_of(&table.columns, &advice);
+        let mut phi = vec![Fr::ZERO; n];
+        for r in 0..usable {
+            let inputs: Fr = lookups
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.table.index() == t)
+                .map(|(l, _)| advice[ext.input_inverse[l].index()][r])
+                .sum();
+            phi[r + 1] = phi[r] + inputs - advice[ext.multiplicity[t].index()][r] * h_t[r];
+        }
+        advice[ext.table_inverse[t].index()] = h_t;
+        advice[ext.running_sum[t].index()] = phi;
+    }
+
+    // Permutation grand products.
+    let value_column = |col: Column| -> &Vec<Fr> {
+        match col {
+            Column::Fixed(f) => &pk.fixed_values[f.index()],
+            Column::Advice(a) => &advice[a.index()],
+            Column::Instance(i) => &instance_values[i.index()],
+        }
+    };
+    let x_values = &pk.fixed_values[ext.x.index()];
+    let mut z_columns: Vec<Vec<Fr>> = Vec::with_capacity(ext.z.len());
+    let mut carry = Fr::ONE;
+    for (j, cols) in ext.equality.chunks(ext.chunk.max(1)).enumerate() {
+        let first = j * ext.chunk;
+        let mut num = vec![Fr::ONE; usable];
+        let mut den = vec![Fr::ONE; usable];
+        for (offset, &col) in cols.iter().enumerate() {
+            let i = first + offset;
+            let v = value_column(col);
+            let sigma = &pk.fixed_values[ext.sigma[i].index()];
+            let beta_delta = beta * delta_power(i);
+            num.par_iter_mut().zip(den.par_iter_mut()).enumerate().for_each(|(r, (nu, de))| {
+                *nu *= v[r] + beta_delta * x_values[r] + gamma;
+                *de *= v[r] + beta * sigma[r] + gamma;
+            });
+        }
+        den.batch_invert();
+        let mut z = vec![Fr::ZERO; n];
+        z[0] = carry;
+        for r in 0..usable {
+            z[r + 1] = z[r] * num[r] * den[r];
+        }
+        carry = z[usable];
+        z_columns.push(z);
+    }
+    for (j, z) in z_columns.into_iter().enumerate() {
+        advice[ext.z[j].index()] = z;
+    }
+    for &col in &shape.round_b {
+        advice_coeffs[col] = c.commit_values(&advice[col])?;
+    }
+    challenges[ext.y.index()] = c.transcript.challenge();
+    drop(advice);
+
+    // The quotient, one sub-coset of the extended coset at a time.
+    let bits = extension_bits(shape.degree);
+    let big = Domain::new(k + bits).map_err(|_| ProveError::QuotientDomainTooLarge { k: k + bits })?;
+    let program = Program::compile([&ext.combined()]);
+    let instance_coeffs: Vec<Vec<Fr>> = instance_values
+        .iter()
+        .map(|v| {
+            let mut c = v.clone();
+            backend.intt(&mut c, &domain).map(|_| c)
+        })
+        .collect::<Result<_, _>>()?;
+    let used: std::collections::HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
+    let g = Domain::coset_generator();
+    let factor = 1usize << bits;
+    let mut quotient_evals = vec![Fr::ZERO; n * factor];
+    for t in 0..factor {
+        let shift = g * big.omega().pow_vartime([t as u64]);
+        let on_coset = |col: Column, coeffs: &Vec<Fr>| -> Result<Vec<Fr>, BackendError> {
+            if !used.contains(&col) {
+                return Ok(Vec::new());
+            }
+            let mut v = coeffs.clone();
+            backend.coset_ntt(&mut v, &domain, shift)?;
+            Ok(v)
+        };
+        let fixed: Vec<Vec<Fr>> = ext
+            .cs
+            .fixed_columns()
+            .map(|f| on_coset(f.into(), &pk.fixed_coeffs[f.index()]))
+            .collect::<Result<_, _>>()?;
+        let adv: Vec<Vec<Fr>> =
+            ext.cs.advice_columns().map(|a| on_coset(a.into(), &advice_coeffs[a.index()])).collect::<Result<_, _>>()?;
+        let inst: Vec<Vec<Fr>> =
+            ext.cs.instance_columns().map(|i| on_coset(i.into(), &instance_coeffs[i.index()])).collect::<Result<_, _>>()?;
+        let columns = Columns { fixed: &fixed, advice: &adv, instance: &inst };
+        let numerator = evaluate_rows(&program, columns, n, n, &challenges).remove(0);
+        let vanishing_inv = Option::<Fr>::from((shift.pow_vartime([n as u64]) - Fr::ONE).invert())
+            .expect("the coset avoids the domain, so X^n − 1 is non-zero on it");
+        for (i, v) in numerator.into_iter().enumerate() {
+            quotient_evals[t + i * factor] = v * vanishing_inv;
+        }
+    }
+    backend.coset_intt(&mut quotient_evals, &big, g)?;
+    let pieces: Vec<Vec<Fr>> = (0..shape.quotient_pieces).map(|i| quotient_evals[i * n..(i + 1) * n].to_vec()).collect();
+    drop(quotient_evals);
+    for piece in &pieces {
+        c.commit_coeffs(piece)?;
+    }
+    let x = c.transcript.challenge();
+
+    // Evaluations.
+    let coeffs_of = |p: Poly| -> &[Fr] {
+        match p {
+            Poly::Fixed(i) => &pk.fixed_coeffs[i],
+            Poly::Advice(i) => &advice_coeffs[i],
+            Poly::Quotient(i) => &pieces[i],
+        }
+    };
+    let mut evals: HashMap<(Poly, i32), Fr> = HashMap::new();
+    for &(poly, rot) in &shape.queries {
+        let point = domain.rotate_omega(rot as i64) * x;
+        let value = evaluate(coeffs_of(poly), point);
+        c.transcript.absorb_scalar(&value);
+        c.proof.extend_from_slice(&fr_to_bytes(&value));
+        evals.insert((poly, rot), value);
+    }
+
+    // SHPLONK.
+    let x1 = c.transcript.challenge();
+    let x2 = c.transcript.challenge();
+    let mut all_points: Vec<i32> = shape.groups.iter().flat_map(|(r, _)| r.iter().copied()).collect();
+    all_points.sort();
+    all_points.dedup();
+    let point = |rot: i32| domain.rotate_omega(rot as i64) * x;
+    let mut combined: Vec<(Vec<Fr>, Vec<Fr>)> = Vec::new(); // (q_s coefficients, r_s coefficients)
+    let mut h = vec![Fr::ZERO; n];
+    let mut x2_power = Fr::ONE;
+    for (rots, polys) in &shape.groups {
+        let mut q = vec![Fr::ZERO; n];
+        let mut x1_power = Fr::ONE;
+        let mut values = vec![Fr::ZERO; rots.len()];
+        for &p in polys {
+            let coeffs = coeffs_of(p);
+            q.par_iter_mut().zip(coeffs.par_iter()).for_each(|(qi, ci)| *qi += *ci * x1_power);
+            for (v, &r) in values.iter_mut().zip(rots) {
+                *v += evals[&(p, r)] * x1_power;
+            }
+            x1_power *= x1;
+        }
+        let points: Vec<Fr> = rots.iter().map(|&r| point(r)).collect();
+        let r_coeffs = interpolate(&points, &values);
+        let mut num = q.clone();
+        for (ni, ri) in num.iter_mut().zip(&r_coeffs) {
+            *ni -= ri;
+        }
+        for z in &points {
+            num = divide_by_linear(&num, *z);
+        }
+        h.par_iter_mut().zip(num.par_iter()).for_each(|(hi, ni)| *hi += *ni * x2_power);
+        combined.push((q, r_coeffs));
+        x2_power *= x2;
+    }
+    c.commit_coeffs(&h)?;
+    let u = c.transcript.challenge();
+    let z_all: Fr = all_points.iter().map(|&r| u - point(r)).product();
+    let mut l = vec![Fr::ZERO; n];
+    let mut x2_power = Fr::ONE;
+    for ((rots, _), (q, r_coeffs)) in shape.groups.iter().zip(&combined) {
+        let z_rest: Fr = all_points.iter().filter(|r| !rots.contains(r)).map(|&r| u - point(r)).product();
+        let r_at_u = evaluate(r_coeffs, u);
+        let scale = x2_power * z_rest;
+        l.par_iter_mut().zip(q.par_iter()).for_each(|(li, qi)| *li += *qi * scale);
+        l[0] -= r_at_u * scale;
+        x2_power *= x2;
+    }
+    l.par_iter_mut().zip(h.par_iter()).for_each(|(li, hi)| *li -= *hi * z_all);
+    let pi = divide_by_linear(&l, u);
+    c.commit_coeffs(&pi)?;
+    debug_assert_eq!(c.proof.len(), shape.proof_len());
+    Ok(c.proof)
+}
+
+/// `[output][row]` → `[row][output]`.
+fn transpose(columns: Vec<Vec<Fr>>) -> Vec<Vec<Fr>> {
+    let rows = columns.first().map_or(0, Vec::len);
+    (0..rows).map(|r| columns.iter().map(|c| c[r]).collect()).collect()
+}

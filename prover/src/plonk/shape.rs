@@ -1,0 +1,88 @@
+//! A canonical byte encoding of a circuit's extended shape, hashed into the verifying key's
+//! digest so that a proof for one circuit can never verify against another's key.
+
+use ff::PrimeField;
+
+use super::argument::Extended;
+use crate::circuit::{Column, Expression};
+
+fn put_u32(out: &mut Vec<u8>, v: usize) {
+    out.extend_from_slice(&(v as u32).to_be_bytes());
+}
+
+fn put_column(out: &mut Vec<u8>, c: Column) {
+    out.push(match c {
+        Column::Fixed(_) => 0,
+        Column::Advice(_) => 1,
+        Column::Instance(_) => 2,
+    });
+    put_u32(out, c.index());
+}
+
+fn put_expression(out: &mut Vec<u8>, e: &Expression) {
+    match e {
+        Expression::Constant(c) => {
+            out.push(0);
+            out.extend_from_slice(c.to_repr().as_ref());
+        }
+        Expression::Query(q) => {
+            out.push(1);
+            put_column(out, q.column);
+            out.extend_from_slice(&q.rotation.0.to_be_bytes());
+        }
+        Expression::Challenge(c) => {
+            out.push(2);
+            put_u32(out, c.index());
+        }
+        Expression::Negated(a) => {
+            out.push(3);
+            put_expression(out, a);
+        }
+        Expression::Sum(a, b) => {
+            out.push(4);
+            put_expression(out, a);
+            put_expression(out, b);
+        }
+        Expression::Product(a, b) => {
+            out.push(5);
+            put_expression(out, a);
+            put_expression(out, b);
+        }
+        Expression::Scaled(a, c) => {
+            out.push(6);
+            put_expression(out, a);
+            out.extend_from_slice(c.to_repr().as_ref());
+        }
+    }
+}
+
+/// Column counts and phases, challenges, equality columns, reserved rows and every constraint.
+pub fn encode_shape(ext: &Extended) -> Vec<u8> {
+    let cs = &ext.cs;
+    let mut out = Vec::new();
+    put_u32(&mut out, cs.num_fixed());
+    put_u32(&mut out, ext.circuit_fixed);
+    put_u32(&mut out, cs.num_advice());
+    put_u32(&mut out, ext.circuit_advice);
+    for a in cs.advice_columns() {
+        out.push(a.phase().index() as u8);
+    }
+    put_u32(&mut out, cs.num_instance());
+    put_u32(&mut out, cs.num_challenges());
+    for c in cs.challenges() {
+        out.push(c.phase().index() as u8);
+    }
+    put_u32(&mut out, ext.equality.len());
+    for &c in &ext.equality {
+        put_column(&mut out, c);
+    }
+    put_u32(&mut out, cs.reserved_rows());
+    put_u32(&mut out, cs.degree());
+    put_u32(&mut out, ext.constraints.len());
+    for (name, e) in &ext.constraints {
+        put_u32(&mut out, name.len());
+        out.extend_from_slice(name.as_bytes());
+        put_expression(&mut out, e);
+    }
+    out
+}
