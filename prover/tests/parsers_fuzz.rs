@@ -70,3 +70,44 @@ proptest! {
         prop_assert!(Srs::read_params_kzg(Cursor::new(&bytes)).is_err());
     }
 }
+
+mod proofs {
+    use super::*;
+    use rebuttal_prover::backend::CpuBackend;
+    use rebuttal_prover::circuit::Circuit;
+    use rebuttal_prover::plonk::{ProvingKey, keygen, prove, verify};
+    use rebuttal_prover::testing::Memory;
+
+    fn fixture() -> &'static (ProvingKey, Vec<u8>, Vec<Vec<rebuttal_prover::arith::Fr>>) {
+        static F: std::sync::OnceLock<(ProvingKey, Vec<u8>, Vec<Vec<rebuttal_prover::arith::Fr>>)> = std::sync::OnceLock::new();
+        F.get_or_init(|| {
+            let circuit = Memory { memory: vec![(1, 2), (3, 4)], reads: vec![(3, 4)] };
+            let srs = Srs::unsafe_setup(5, 9).unwrap();
+            let pk = keygen(&srs, &circuit, 5, &CpuBackend).unwrap();
+            let proof = prove(&pk, &circuit, &CpuBackend).unwrap();
+            (pk, proof, circuit.instances())
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_and_mangled_proofs_are_rejected_without_panic(
+            random in proptest::collection::vec(any::<u8>(), 0..3000),
+            cut in 0usize..3000,
+            at in 0usize..3000,
+            byte in any::<u8>(),
+        ) {
+            let (pk, proof, instances) = fixture();
+            prop_assert!(verify(pk.vk(), instances, &random).is_err());
+            let mut mangled = proof[..cut.min(proof.len())].to_vec();
+            if let Some(b) = mangled.get_mut(at) {
+                if *b != byte {
+                    *b = byte;
+                    prop_assert!(verify(pk.vk(), instances, &mangled).is_err());
+                }
+            }
+        }
+    }
+}
