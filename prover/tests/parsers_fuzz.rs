@@ -101,6 +101,15 @@ mod proofs {
         ) {
             let (pk, proof, instances) = fixture();
             prop_assert!(verify(pk.vk(), instances, &random).is_err());
+            prop_assert!(rebuttal_prover::plonk::VerifyingKey::from_bytes(&random).is_err());
+            let vk_bytes = pk.vk().to_bytes();
+            let mut vk_mangled = vk_bytes[..cut.min(vk_bytes.len())].to_vec();
+            if let Some(b) = vk_mangled.get_mut(at) {
+                *b = byte;
+            }
+            if vk_mangled != vk_bytes {
+                prop_assert!(rebuttal_prover::plonk::VerifyingKey::from_bytes(&vk_mangled).is_err());
+            }
             let mut mangled = proof[..cut.min(proof.len())].to_vec();
             if let Some(b) = mangled.get_mut(at) {
                 if *b != byte {

@@ -171,3 +171,28 @@ fn a_broken_gate_is_rejected() {
     let proof = prove(&pk, &unselected, &CpuBackend).unwrap();
     verify(pk.vk(), &[], &proof).unwrap();
 }
+
+#[test]
+fn verifying_keys_round_trip_through_bytes_and_reject_every_corruption() {
+    use rebuttal_prover::plonk::VerifyingKey;
+    let circuit = memory();
+    let (pk, proof) = prove_and_verify(&circuit, 6);
+    let bytes = pk.vk().to_bytes();
+    let decoded = VerifyingKey::from_bytes(&bytes).unwrap();
+    assert_eq!(decoded.digest(), pk.vk().digest());
+    assert_eq!(decoded.to_bytes(), bytes);
+    verify(&decoded, &circuit.instances(), &proof).unwrap();
+
+    // Every single-byte change is caught when parsing (bad field, bad point or digest).
+    for i in 0..bytes.len() {
+        let mut tampered = bytes.clone();
+        tampered[i] ^= 0x10;
+        assert!(VerifyingKey::from_bytes(&tampered).is_err(), "flip at byte {i} of {} accepted", bytes.len());
+    }
+    for cut in [0, 3, 8, 40, bytes.len() / 2, bytes.len() - 1] {
+        assert!(VerifyingKey::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(VerifyingKey::from_bytes(&longer).is_err());
+}

@@ -36,6 +36,8 @@ pub enum KeygenError {
 pub struct VerifyingKey {
     pub(crate) k: u32,
     pub(crate) ext: Arc<Extended>,
+    /// The circuit's own constraint system (what the key serialises).
+    pub(crate) circuit_cs: Arc<crate::circuit::ConstraintSystem>,
     /// Commitments to the circuit's fixed columns.
     pub(crate) fixed_commitments: Vec<G1Affine>,
     /// Commitments to the permutation columns σ.
@@ -135,11 +137,11 @@ pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend)
 
     let (g1, g2, tau_g2) = (srs.g1_powers()[0], srs.g2(), srs.tau_g2());
     let digest = vk_digest(k, &ext, &fixed_commitments, &sigma_commitments, g1, g2, tau_g2);
-    let vk = VerifyingKey { k, ext: Arc::new(ext), fixed_commitments, sigma_commitments, g1, g2, tau_g2, digest };
+    let vk = VerifyingKey { k, ext: Arc::new(ext), circuit_cs: Arc::new(layout.cs.clone()), fixed_commitments, sigma_commitments, g1, g2, tau_g2, digest };
     Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into() })
 }
 
-fn vk_digest(
+pub(super) fn vk_digest(
     k: u32,
     ext: &Extended,
     fixed: &[G1Affine],

@@ -15,7 +15,9 @@ pub mod proof;
 mod prove;
 mod shape;
 mod verify;
+mod vk_bytes;
 
 pub use keygen::{KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen};
 pub use prove::{ProveError, prove};
 pub use verify::{VerifyError, verify};
+pub use vk_bytes::VkError;

@@ -6,11 +6,11 @@ use ff::PrimeField;
 use super::argument::Extended;
 use crate::circuit::{Column, Expression};
 
-fn put_u32(out: &mut Vec<u8>, v: usize) {
+pub(super) fn put_u32(out: &mut Vec<u8>, v: usize) {
     out.extend_from_slice(&(v as u32).to_be_bytes());
 }
 
-fn put_column(out: &mut Vec<u8>, c: Column) {
+pub(super) fn put_column(out: &mut Vec<u8>, c: Column) {
     out.push(match c {
         Column::Fixed(_) => 0,
         Column::Advice(_) => 1,
@@ -19,7 +19,7 @@ fn put_column(out: &mut Vec<u8>, c: Column) {
     put_u32(out, c.index());
 }
 
-fn put_expression(out: &mut Vec<u8>, e: &Expression) {
+pub(super) fn put_expression(out: &mut Vec<u8>, e: &Expression) {
     match e {
         Expression::Constant(c) => {
             out.push(0);
@@ -68,6 +68,14 @@ pub fn encode_shape(ext: &Extended) -> Vec<u8> {
         out.push(a.phase().index() as u8);
     }
     put_u32(&mut out, cs.num_instance());
+    // Column names do not affect verification, but hashing them makes every byte of a
+    // serialised verifying key matter.
+    let columns = cs.fixed_columns().map(Column::from).chain(cs.advice_columns().map(Column::from));
+    for c in columns.chain(cs.instance_columns().map(Column::from)) {
+        let name = cs.column_name(c);
+        put_u32(&mut out, name.len());
+        out.extend_from_slice(name.as_bytes());
+    }
     put_u32(&mut out, cs.num_challenges());
     for c in cs.challenges() {
         out.push(c.phase().index() as u8);
