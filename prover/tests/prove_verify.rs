@@ -196,3 +196,29 @@ fn verifying_keys_round_trip_through_bytes_and_reject_every_corruption() {
     longer.push(0);
     assert!(VerifyingKey::from_bytes(&longer).is_err());
 }
+
+#[test]
+fn proving_keys_round_trip_through_bytes() {
+    use rebuttal_prover::plonk::{PkError, ProvingKey};
+    let circuit = memory();
+    let pk = setup(&circuit, 6);
+    let bytes = pk.to_bytes();
+    let decoded = ProvingKey::from_bytes(&bytes).unwrap();
+    assert_eq!(decoded.to_bytes(), bytes);
+    // The decoded key proves, and its proofs verify under the original verifying key.
+    let proof = prove(&decoded, &circuit, &CpuBackend).unwrap();
+    verify(pk.vk(), &circuit.instances(), &proof).unwrap();
+
+    // A changed fixed value or SRS point no longer matches the verifying key.
+    let vk_len = pk.vk().to_bytes().len();
+    let fixed_at = 12 + vk_len + 32 * 3 + 31;
+    let mut tampered = bytes.clone();
+    tampered[fixed_at] ^= 1;
+    assert!(matches!(ProvingKey::from_bytes(&tampered), Err(PkError::CommitmentMismatch { .. })));
+    let mut tampered = bytes.clone();
+    let last_point = bytes.len() - 64 + 10;
+    tampered[last_point] ^= 1;
+    assert!(ProvingKey::from_bytes(&tampered).is_err());
+    assert!(matches!(ProvingKey::from_bytes(&bytes[..bytes.len() - 1]), Err(PkError::Truncated { .. })));
+    assert!(matches!(ProvingKey::from_bytes(b"RBPK"), Err(PkError::Truncated { .. })));
+}

@@ -102,22 +102,7 @@ pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend)
 
     let mut fixed_values = layout.fixed.clone();
     fixed_values.extend(sigma_values(&ext, &layout.copies, n, &domain));
-    let unit = |row: Option<usize>, range: std::ops::Range<usize>| {
-        let mut v = vec![Fr::ZERO; n];
-        if let Some(r) = row {
-            v[r] = Fr::ONE;
-        }
-        v[range].iter_mut().for_each(|x| *x = Fr::ONE);
-        v
-    };
-    fixed_values.push(unit(Some(0), 0..0));
-    fixed_values.push(unit(Some(usable), 0..0));
-    fixed_values.push(unit(None, 0..usable));
-    let mut x_values = vec![Fr::ONE; n];
-    for i in 1..n {
-        x_values[i] = x_values[i - 1] * domain.omega();
-    }
-    fixed_values.push(x_values);
+    fixed_values.extend(selector_values(&domain, usable));
     debug_assert_eq!(fixed_values.len(), ext.cs.num_fixed());
 
     let fixed_coeffs: Vec<Vec<Fr>> = fixed_values
@@ -139,6 +124,23 @@ pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend)
     let digest = vk_digest(k, &ext, &fixed_commitments, &sigma_commitments, g1, g2, tau_g2);
     let vk = VerifyingKey { k, ext: Arc::new(ext), circuit_cs: Arc::new(layout.cs.clone()), fixed_commitments, sigma_commitments, g1, g2, tau_g2, digest };
     Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into() })
+}
+
+/// Values of `l_0`, `l_last`, `l_active` and `x` (in that order, the extended system's last
+/// fixed columns) on a domain with `usable` usable rows.
+pub(super) fn selector_values(domain: &Domain, usable: usize) -> Vec<Vec<Fr>> {
+    let n = domain.n();
+    let mut l0 = vec![Fr::ZERO; n];
+    l0[0] = Fr::ONE;
+    let mut l_last = vec![Fr::ZERO; n];
+    l_last[usable] = Fr::ONE;
+    let mut l_active = vec![Fr::ZERO; n];
+    l_active[..usable].iter_mut().for_each(|v| *v = Fr::ONE);
+    let mut x = vec![Fr::ONE; n];
+    for i in 1..n {
+        x[i] = x[i - 1] * domain.omega();
+    }
+    vec![l0, l_last, l_active, x]
 }
 
 pub(super) fn vk_digest(

@@ -10,6 +10,7 @@
 
 pub mod argument;
 mod keygen;
+mod pk_bytes;
 mod poly;
 pub mod proof;
 mod prove;
@@ -20,4 +21,5 @@ mod vk_bytes;
 pub use keygen::{KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen};
 pub use prove::{ProveError, prove};
 pub use verify::{VerifyError, verify};
+pub use pk_bytes::PkError;
 pub use vk_bytes::VkError;
