@@ -72,8 +72,8 @@ fn every_path_writes_the_same_values() {
     let usable = prover.usable_rows();
     for pair in [[0, 1], [2, 3], [4, 5], [6, 7]] {
         for (i, &col) in pair.iter().enumerate() {
-            for row in 0..ROWS {
-                assert_eq!(advice[col][row], value(i, row), "column {col} row {row}");
+            for (row, v) in advice[col][..ROWS].iter().enumerate() {
+                assert_eq!(*v, value(i, row), "column {col} row {row}");
             }
             assert!(advice[col][ROWS..usable].iter().all(|v| v.is_zero_vartime()), "column {col} past the data");
         }

@@ -85,7 +85,7 @@ fn range_lookup_accepts_bytes_and_names_the_row_of_a_non_byte() {
 
 #[test]
 fn range_lookup_needs_enough_rows_for_its_table() {
-    let err = MockProver::run(8, &RangeCheck { values: vec![1] }).err().expect("too few rows");
+    let err = MockProver::run(8, &RangeCheck { values: vec![1] }).expect_err("too few rows");
     assert!(err.to_string().contains("byte table needs 256 rows"), "{err}");
 }
 

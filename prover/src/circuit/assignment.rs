@@ -231,11 +231,11 @@ impl<'a> AdviceAssignment<'a> {
 
     /// A value of a column of this or an earlier phase.
     pub fn value(&self, column: AdviceColumn, row: usize) -> Result<Fr, AssignError> {
-        Ok(self.column(column)?.get(row).copied().ok_or_else(|| AssignError::RowOutOfRange {
+        self.column(column)?.get(row).copied().ok_or_else(|| AssignError::RowOutOfRange {
             column: self.cs.column_name(column.into()).to_string(),
             row,
             usable: self.usable,
-        })?)
+        })
     }
 
     /// The usable rows of a column of this or an earlier phase.

@@ -119,7 +119,7 @@ impl Srs {
             crate::encoding::check_g2_subgroup(p).map_err(|source| SrsError::BadPoint { what: what.into(), source })?;
         }
         let srs = Self { k, g1_powers, g2, tau_g2 };
-        srs.check_consistency(64, 0x0005_75ee_d5eed)?;
+        srs.check_consistency(64, 0x5eed_5eed)?;
         Ok(srs)
     }
 
