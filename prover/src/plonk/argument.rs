@@ -199,3 +199,20 @@ impl Extended {
         [self.l0, self.l_last, self.l_active, self.x].contains(&column)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_cosets_are_distinct() {
+        // δ^i·H = δ^j·H for the largest domain (2^28) iff (δ^(i−j))^(2^28) = 1; δ must have
+        // odd order far beyond any column count.
+        let max_domain = 1u64 << Fr::S;
+        for m in 1..256u64 {
+            assert_ne!(Fr::DELTA.pow_vartime([m]).pow_vartime([max_domain]), Fr::ONE, "δ^{m}");
+        }
+        assert_ne!(delta_power(1), Fr::ONE);
+        assert_eq!(delta_power(0), Fr::ONE);
+    }
+}
