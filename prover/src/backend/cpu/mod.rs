@@ -52,7 +52,7 @@ impl Backend for CpuBackend {
 
     fn intt(&self, values: &mut [Fr], domain: &Domain) -> Result<(), BackendError> {
         check_len(values, domain)?;
-        ntt::ntt(values, domain.omega_inv(), domain.k());
+        ntt::ntt_inverse_unscaled(values, domain.omega(), domain.k());
         ntt::scale(values, domain.n_inv());
         Ok(())
     }
@@ -70,7 +70,7 @@ impl Backend for CpuBackend {
     fn coset_intt(&self, values: &mut [Fr], domain: &Domain, shift: Fr) -> Result<(), BackendError> {
         check_len(values, domain)?;
         let shift_inv = Option::<Fr>::from(shift.invert()).ok_or(BackendError::ZeroCosetShift)?;
-        ntt::ntt(values, domain.omega_inv(), domain.k());
+        ntt::ntt_inverse_unscaled(values, domain.omega(), domain.k());
         // Undo the coset: coefficient i was multiplied by shift^i; fold n⁻¹ into the powers.
         ntt::multiply_by_scaled_powers(values, domain.n_inv(), shift_inv);
         Ok(())
