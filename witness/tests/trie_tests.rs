@@ -1,0 +1,149 @@
+//! Our trie against the ethereum/tests TrieTests vectors, and against alloy-trie as an oracle.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use alloy_primitives::{B256, keccak256};
+use proptest::prelude::*;
+use rebuttal_witness::trie::{Trie, verify_proof};
+use serde_json::Value;
+
+fn fixture(name: &str) -> Value {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("test-data/ethereum-tests/TrieTests").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
+}
+
+fn bytes_of(s: &str) -> Vec<u8> {
+    match s.strip_prefix("0x") {
+        Some(h) => alloy_primitives::hex::decode(h).unwrap(),
+        None => s.as_bytes().to_vec(),
+    }
+}
+
+/// Runs every test of a TrieTests file; returns how many passed. Fails naming the test.
+fn run_file(name: &str, secure: bool) -> usize {
+    let tests = fixture(name);
+    let mut passed = 0;
+    for (test, t) in tests.as_object().unwrap() {
+        let ops: Vec<(Vec<u8>, Option<Vec<u8>>)> = match &t["in"] {
+            Value::Array(items) => items
+                .iter()
+                .map(|kv| (bytes_of(kv[0].as_str().unwrap()), kv[1].as_str().map(bytes_of)))
+                .collect(),
+            Value::Object(m) => m.iter().map(|(k, v)| (bytes_of(k), v.as_str().map(bytes_of))).collect(),
+            other => panic!("{name}:{test}: unexpected `in` {other}"),
+        };
+        let mut trie = Trie::new();
+        let mut model = BTreeMap::new();
+        for (k, v) in ops {
+            let key = if secure { keccak256(&k).to_vec() } else { k };
+            match v {
+                Some(v) if !v.is_empty() => {
+                    trie.insert(&key, v.clone()).unwrap();
+                    model.insert(key, v);
+                }
+                _ => {
+                    trie.remove(&key).unwrap();
+                    model.remove(&key);
+                }
+            }
+        }
+        let expected: B256 = t["root"].as_str().unwrap().parse().unwrap();
+        assert_eq!(trie.root_hash(), expected, "{name}:{test}: root");
+        // Every key proves its value under the root.
+        for (k, v) in &model {
+            let proof = trie.proof(k).unwrap();
+            assert_eq!(verify_proof(expected, k, &proof).unwrap().as_ref(), Some(v), "{name}:{test}: proof of {k:02x?}");
+        }
+        passed += 1;
+    }
+    passed
+}
+
+#[test]
+fn trie_tests_reproduce_every_root() {
+    let mut total = 0;
+    for (file, secure) in [
+        ("trietest.json", false),
+        ("trieanyorder.json", false),
+        ("trietest_secureTrie.json", true),
+        ("trieanyorder_secureTrie.json", true),
+        ("hex_encoded_securetrie_test.json", true),
+    ] {
+        let n = run_file(file, secure);
+        println!("{file}: {n} passed");
+        assert!(n > 0, "{file}: no test ran");
+        total += n;
+    }
+    println!("TrieTests: {total} passed, 0 failed");
+}
+
+#[test]
+fn tampered_proof_is_rejected() {
+    let mut trie = Trie::new();
+    for i in 0u8..40 {
+        trie.insert(keccak256([i]).as_slice(), vec![i; 40]).unwrap();
+    }
+    let key = keccak256([7u8]);
+    let mut proof = trie.proof(key.as_slice()).unwrap();
+    assert!(proof.len() > 1);
+    let last = proof.len() - 1;
+    let mut node = proof[last].to_vec();
+    let n = node.len();
+    node[n - 1] ^= 1;
+    proof[last] = node.into();
+    assert!(verify_proof(trie.root_hash(), key.as_slice(), &proof).is_err());
+    // A proof for another root is rejected too.
+    let good = trie.proof(key.as_slice()).unwrap();
+    assert!(verify_proof(B256::repeat_byte(1), key.as_slice(), &good).is_err());
+}
+
+#[test]
+fn partial_trie_from_proofs_updates_like_the_full_trie() {
+    let mut full = Trie::new();
+    for i in 0u16..200 {
+        full.insert(keccak256(i.to_be_bytes()).as_slice(), vec![1 + (i % 250) as u8; 1 + (i % 40) as usize]).unwrap();
+    }
+    let touched: Vec<B256> = (0u16..10).map(|i| keccak256((i * 17).to_be_bytes())).collect();
+    let mut nodes = Vec::new();
+    for k in &touched {
+        nodes.extend(full.proof(k.as_slice()).unwrap());
+    }
+    let mut partial = Trie::from_nodes(full.root_hash(), nodes.iter().map(|b| b.as_ref())).unwrap();
+    assert_eq!(partial.root_hash(), full.root_hash());
+    for (j, k) in touched.iter().enumerate() {
+        let v = vec![0xaa; j + 1];
+        full.insert(k.as_slice(), v.clone()).unwrap();
+        partial.insert(k.as_slice(), v).unwrap();
+        assert_eq!(partial.root_hash(), full.root_hash(), "after update {j}");
+    }
+    // A key outside the revealed paths is reported as missing, not guessed.
+    let other = keccak256(999u16.to_be_bytes());
+    assert!(partial.get(other.as_slice()).is_err() || partial.get(other.as_slice()).unwrap().is_none());
+}
+
+fn oracle_root(map: &BTreeMap<B256, Vec<u8>>) -> B256 {
+    let mut hb = alloy_trie::HashBuilder::default();
+    for (k, v) in map {
+        hb.add_leaf(alloy_trie::Nibbles::unpack(k), v);
+    }
+    hb.root()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Random inserts and deletes: our root equals alloy-trie's root of the final map.
+    #[test]
+    fn matches_alloy_trie(ops in proptest::collection::vec((0u8..64, proptest::option::of(proptest::collection::vec(any::<u8>(), 1..70))), 1..120)) {
+        let mut trie = Trie::new();
+        let mut model = BTreeMap::new();
+        for (k, v) in ops {
+            let key = keccak256([k]);
+            match v {
+                Some(v) => { trie.insert(key.as_slice(), v.clone()).unwrap(); model.insert(key, v); }
+                None => { trie.remove(key.as_slice()).unwrap(); model.remove(&key); }
+            }
+            prop_assert_eq!(trie.root_hash(), oracle_root(&model));
+        }
+    }
+}
