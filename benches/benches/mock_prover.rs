@@ -33,12 +33,18 @@ impl Circuit for Wide {
         let (bytes, table) = byte_table(cs);
         for i in 0..WIDTH - 2 {
             let c = Expression::constant(i as u64);
-            cs.create_gate(format!("square {i}"), [("next = cur² + i", q.cur() * (a[i + 1].cur() - a[i].cur() * a[i].cur() - c))]);
+            cs.create_gate(
+                format!("square {i}"),
+                [("next = cur² + i", q.cur() * (a[i + 1].cur() - a[i].cur() * a[i].cur() - c))],
+            );
         }
         // The last column holds the row index mod 256: a rotation gate and a range lookup.
         let last = a[WIDTH - 1];
         cs.lookup("byte", vec![q.cur() * last.cur()], table);
-        cs.create_gate("counter", [("a0 steps by one", q.cur() * q.next() * (a[0].next() - a[0].cur() - Expression::one()))]);
+        cs.create_gate(
+            "counter",
+            [("a0 steps by one", q.cur() * q.next() * (a[0].next() - a[0].cur() - Expression::one()))],
+        );
         WideConfig { q, bytes, a }
     }
 
@@ -48,7 +54,13 @@ impl Circuit for Wide {
         Ok(())
     }
 
-    fn assign_advice(&self, c: &WideConfig, phase: Phase, _: &ChallengeValues<'_>, advice: &mut AdviceAssignment<'_>) -> Result<(), AssignError> {
+    fn assign_advice(
+        &self,
+        c: &WideConfig,
+        phase: Phase,
+        _: &ChallengeValues<'_>,
+        advice: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
         if phase != Phase::First {
             return Ok(());
         }

@@ -37,11 +37,7 @@ fn ntt(c: &mut Criterion) {
             )
         });
         group.bench_function(BenchmarkId::new("arkworks", n), |bench| {
-            bench.iter_batched_ref(
-                || ark_input.clone(),
-                |v| ark_domain.fft_in_place(v),
-                BatchSize::LargeInput,
-            )
+            bench.iter_batched_ref(|| ark_input.clone(), |v| ark_domain.fft_in_place(v), BatchSize::LargeInput)
         });
         group.finish();
     }

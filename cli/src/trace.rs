@@ -46,11 +46,7 @@ fn inputs(args: &TraceArgs) -> Result<Vec<BlockInput>, Box<dyn std::error::Error
         let cases = state_test::load_cases(path, &args.fork)?;
         let cases: Vec<BlockInput> = match args.index {
             Some(i) => {
-                let c = cases
-                    .into_iter()
-                    .filter(|c| c.index == i)
-                    .map(|c| c.input)
-                    .collect::<Vec<_>>();
+                let c = cases.into_iter().filter(|c| c.index == i).map(|c| c.input).collect::<Vec<_>>();
                 if c.is_empty() {
                     return Err(format!("{}: no {} case with index {i}", path.display(), args.fork).into());
                 }

@@ -237,10 +237,7 @@ impl Circuit for Memory {
     }
 
     fn instances(&self) -> Vec<Vec<Fr>> {
-        vec![
-            self.memory.iter().map(|&(a, _)| fr(a)).collect(),
-            self.memory.iter().map(|&(_, v)| fr(v)).collect(),
-        ]
+        vec![self.memory.iter().map(|&(a, _)| fr(a)).collect(), self.memory.iter().map(|&(_, v)| fr(v)).collect()]
     }
 }
 
@@ -389,4 +386,3 @@ impl Circuit for Product {
         Vec::new()
     }
 }
-

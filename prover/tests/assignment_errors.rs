@@ -52,7 +52,10 @@ impl Circuit for Misbehaving {
         let public = cs.named_instance("public");
         cs.enable_equality(a);
         cs.enable_equality(public);
-        cs.create_gate("g", [("a = b", q.cur() * (a.cur() - b.cur())), ("late = a·r", q.cur() * (late.cur() - a.cur() * r.expr()))]);
+        cs.create_gate(
+            "g",
+            [("a = b", q.cur() * (a.cur() - b.cur())), ("late = a·r", q.cur() * (late.cur() - a.cur() * r.expr()))],
+        );
         Cfg { q, a, b, late, r, public }
     }
 
@@ -65,7 +68,13 @@ impl Circuit for Misbehaving {
         }
     }
 
-    fn assign_advice(&self, c: &Cfg, phase: Phase, ch: &ChallengeValues<'_>, advice: &mut AdviceAssignment<'_>) -> Result<(), AssignError> {
+    fn assign_advice(
+        &self,
+        c: &Cfg,
+        phase: Phase,
+        ch: &ChallengeValues<'_>,
+        advice: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
         let usable = advice.usable_rows();
         match (phase, self.0) {
             (Phase::First, Misuse::RowPastUsable) => advice.set(c.a, usable, Fr::ONE),
@@ -189,7 +198,13 @@ impl Circuit for BadConfig {
         Ok(())
     }
 
-    fn assign_advice(&self, _: &(), _: Phase, _: &ChallengeValues<'_>, _: &mut AdviceAssignment<'_>) -> Result<(), AssignError> {
+    fn assign_advice(
+        &self,
+        _: &(),
+        _: Phase,
+        _: &ChallengeValues<'_>,
+        _: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
         Ok(())
     }
 

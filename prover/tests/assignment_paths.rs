@@ -28,7 +28,13 @@ impl Circuit for FivePaths {
         Ok(())
     }
 
-    fn assign_advice(&self, c: &[AdviceColumn; 10], phase: Phase, _: &ChallengeValues<'_>, a: &mut AdviceAssignment<'_>) -> Result<(), AssignError> {
+    fn assign_advice(
+        &self,
+        c: &[AdviceColumn; 10],
+        phase: Phase,
+        _: &ChallengeValues<'_>,
+        a: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
         if phase != Phase::First {
             return Ok(());
         }
@@ -93,7 +99,13 @@ fn parallel_chunks_cover_every_usable_row_once() {
         fn assign_fixed(&self, _: &AdviceColumn, _: &mut FixedAssignment<'_>) -> Result<(), AssignError> {
             Ok(())
         }
-        fn assign_advice(&self, c: &AdviceColumn, phase: Phase, _: &ChallengeValues<'_>, a: &mut AdviceAssignment<'_>) -> Result<(), AssignError> {
+        fn assign_advice(
+            &self,
+            c: &AdviceColumn,
+            phase: Phase,
+            _: &ChallengeValues<'_>,
+            a: &mut AdviceAssignment<'_>,
+        ) -> Result<(), AssignError> {
             if phase != Phase::First {
                 return Ok(());
             }

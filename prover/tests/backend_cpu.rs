@@ -257,14 +257,8 @@ fn msm_small_scalars() {
 fn msm_length_mismatch_is_an_error() {
     let bases = random_bases(3, 13);
     let scalars = random_scalars(2, 13);
-    assert_eq!(
-        CpuBackend.msm(&scalars, &bases),
-        Err(BackendError::LengthMismatch { scalars: 2, bases: 3 })
-    );
-    assert_eq!(
-        CpuBackend.msm(&scalars, &[]),
-        Err(BackendError::LengthMismatch { scalars: 2, bases: 0 })
-    );
+    assert_eq!(CpuBackend.msm(&scalars, &bases), Err(BackendError::LengthMismatch { scalars: 2, bases: 3 }));
+    assert_eq!(CpuBackend.msm(&scalars, &[]), Err(BackendError::LengthMismatch { scalars: 2, bases: 0 }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,10 +288,7 @@ fn msm_prepared_too_many_scalars() {
     let empty = CpuBackend.prepare_bases(&[]).expect("prepare");
     assert!(empty.is_empty());
     assert_eq!(CpuBackend.msm_prepared(&[], &empty), Ok(G1::identity()));
-    assert_eq!(
-        CpuBackend.msm_prepared(&[Fr::ONE], &empty),
-        Err(BackendError::TooManyScalars { scalars: 1, bases: 0 })
-    );
+    assert_eq!(CpuBackend.msm_prepared(&[Fr::ONE], &empty), Err(BackendError::TooManyScalars { scalars: 1, bases: 0 }));
 }
 
 #[test]

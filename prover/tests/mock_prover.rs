@@ -62,7 +62,8 @@ fn gate_without_selector_is_caught_on_random_reserved_rows() {
     assert!(failures(&prover).iter().any(|x| x.is_gate("fibonacci", last)));
     // Without random reserved rows, zero advice there would hide nothing at this row either:
     // a[last] = a[last+1] = a[last-1] = 0 satisfies the gate.
-    let mut zeroed = MockProver::run_with(5, &circuit, MockOptions { random_reserved_rows: false, ..Default::default() }).unwrap();
+    let mut zeroed =
+        MockProver::run_with(5, &circuit, MockOptions { random_reserved_rows: false, ..Default::default() }).unwrap();
     zeroed.set_cell(Cell { column: q, row: last }, Fr::ONE);
     zeroed.assert_satisfied();
 }
@@ -129,14 +130,18 @@ fn three_phases_with_challenges() {
     assert_eq!(prover.cell(Cell { column: acc, row: bytes.len() - 1 }), Some(expected));
 
     // A different seed draws different challenges, and the witness follows them.
-    let other = MockProver::run_with(9, &Rlc { bytes: bytes.clone() }, MockOptions { seed: 7, ..Default::default() }).unwrap();
+    let other =
+        MockProver::run_with(9, &Rlc { bytes: bytes.clone() }, MockOptions { seed: 7, ..Default::default() }).unwrap();
     other.assert_satisfied();
     assert_ne!(other.challenges()[0], r);
 
     // Tampering with a phase-0 byte breaks the phase-1 gate at that row and the next.
     let mut tampered = prover.clone();
     let byte = advice(&tampered, "byte");
-    tampered.set_cell(Cell { column: byte, row: 10 }, Fr::from(5u64) + tampered.cell(Cell { column: byte, row: 10 }).unwrap());
+    tampered.set_cell(
+        Cell { column: byte, row: 10 },
+        Fr::from(5u64) + tampered.cell(Cell { column: byte, row: 10 }).unwrap(),
+    );
     let f = failures(&tampered);
     assert!(f.iter().any(|x| x.is_gate("rlc step", 10)), "{f:?}");
     assert!(!f.iter().any(|x| x.is_gate("rlc step", 11)), "row 11 reads only acc: {f:?}");
@@ -165,7 +170,10 @@ fn product_gate_reports_the_row_and_cells() {
             // a = 8, b = 13, c = 3: the constraint evaluates to 104 − 3.
             assert_eq!(*value, Fr::from(101u64));
             let names: Vec<_> = cells.iter().map(|c| (c.name.as_str(), c.row, c.value)).collect();
-            assert!(names.contains(&("a", 7, Fr::from(8u64))) && names.contains(&("c", 7, Fr::from(3u64))), "{names:?}");
+            assert!(
+                names.contains(&("a", 7, Fr::from(8u64))) && names.contains(&("c", 7, Fr::from(3u64))),
+                "{names:?}"
+            );
         }
         other => panic!("expected a gate failure, got {other}"),
     }

@@ -133,7 +133,13 @@ impl Circuit for LooseTable {
         Ok(())
     }
 
-    fn assign_advice(&self, c: &LooseCfg, phase: Phase, _: &ChallengeValues<'_>, a: &mut AdviceAssignment<'_>) -> Result<(), AssignError> {
+    fn assign_advice(
+        &self,
+        c: &LooseCfg,
+        phase: Phase,
+        _: &ChallengeValues<'_>,
+        a: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
         if phase == Phase::First {
             let flat = |v: &[(u64, u64)]| v.iter().flat_map(|&(x, y)| [Fr::from(x), Fr::from(y)]).collect::<Vec<_>>();
             a.assign_rows(0, &c.t, &flat(&self.table))?;

@@ -79,7 +79,8 @@ mod proofs {
     use rebuttal_prover::testing::Memory;
 
     fn fixture() -> &'static (ProvingKey, Vec<u8>, Vec<Vec<rebuttal_prover::arith::Fr>>) {
-        static F: std::sync::OnceLock<(ProvingKey, Vec<u8>, Vec<Vec<rebuttal_prover::arith::Fr>>)> = std::sync::OnceLock::new();
+        static F: std::sync::OnceLock<(ProvingKey, Vec<u8>, Vec<Vec<rebuttal_prover::arith::Fr>>)> =
+            std::sync::OnceLock::new();
         F.get_or_init(|| {
             let circuit = Memory { memory: vec![(1, 2), (3, 4)], reads: vec![(3, 4)] };
             let srs = Srs::unsafe_setup(5, 9).unwrap();

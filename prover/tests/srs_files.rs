@@ -31,13 +31,54 @@ fn ptau_loads_any_prefix_and_matches_the_setup() {
 fn malformed_ptau_files_are_named_errors() {
     let good = ptau_bytes(3, 1);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("magic", { let mut b = good.clone(); b[0] = b'x'; b }, "not a .ptau file"),
-        ("version", { let mut b = good.clone(); b[4] = 2; b }, "version 2 is not supported"),
+        (
+            "magic",
+            {
+                let mut b = good.clone();
+                b[0] = b'x';
+                b
+            },
+            "not a .ptau file",
+        ),
+        (
+            "version",
+            {
+                let mut b = good.clone();
+                b[4] = 2;
+                b
+            },
+            "version 2 is not supported",
+        ),
         ("truncated", good[..good.len() - 10].to_vec(), "ends early"),
         ("empty", Vec::new(), "reading the .ptau magic bytes"),
-        ("modulus", { let mut b = good.clone(); b[12 + 12 + 4] ^= 1; b }, "another curve"),
-        ("off curve", { let mut b = good.clone(); let at = 12 + 12 + 44 + 12 + 64 * 3 + 40; b[at] ^= 1; b }, "tauG1 point 3"),
-        ("section count", { let mut b = good.clone(); b[8] = 2; b }, "no section 3 (tauG2)"),
+        (
+            "modulus",
+            {
+                let mut b = good.clone();
+                b[12 + 12 + 4] ^= 1;
+                b
+            },
+            "another curve",
+        ),
+        (
+            "off curve",
+            {
+                let mut b = good.clone();
+                let at = 12 + 12 + 44 + 12 + 64 * 3 + 40;
+                b[at] ^= 1;
+                b
+            },
+            "tauG1 point 3",
+        ),
+        (
+            "section count",
+            {
+                let mut b = good.clone();
+                b[8] = 2;
+                b
+            },
+            "no section 3 (tauG2)",
+        ),
     ];
     for (name, bytes, expected) in cases {
         match Srs::read_ptau(Cursor::new(&bytes), 3) {

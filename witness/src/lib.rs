@@ -70,11 +70,7 @@ pub fn trace_with(input: &BlockInput, limits: execute::Limits) -> Result<BlockWi
         block: exec.block,
         txs: exec.txs,
         rws: recorder.rws,
-        bytecodes: recorder
-            .bytecodes
-            .into_iter()
-            .map(|(code_hash, code)| BytecodeEntry { code_hash, code })
-            .collect(),
+        bytecodes: recorder.bytecodes.into_iter().map(|(code_hash, code)| BytecodeEntry { code_hash, code }).collect(),
         keccak_inputs: recorder.keccak,
         copy_events: recorder.copy_events,
         mpt,

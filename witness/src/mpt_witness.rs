@@ -46,7 +46,10 @@ pub fn pre_state_tries(input: &BlockInput) -> Result<StateTries, WitnessError> {
     let src = &input.source;
     if pre.complete {
         let tries = StateTries::from_accounts(
-            pre.accounts.iter().filter(|(_, a)| a.exists).map(|(addr, a)| (addr, a.nonce, a.balance, a.code_hash, &a.storage)),
+            pre.accounts
+                .iter()
+                .filter(|(_, a)| a.exists)
+                .map(|(addr, a)| (addr, a.nonce, a.balance, a.code_hash, &a.storage)),
         )
         .map_err(trie_err(format!("{src}: pre-state")))?;
         if pre.state_root != B256::ZERO && tries.root() != pre.state_root {
@@ -137,7 +140,11 @@ pub fn build(
         let st = tries.storage.entry(*addr).or_default();
         for k in slots {
             let key = slot_key(k);
-            let old = st.get(key.as_slice()).map_err(trie_err(format!("{ctx} slot {k:#x}")))?.map(|v| v.to_vec()).unwrap_or_default();
+            let old = st
+                .get(key.as_slice())
+                .map_err(trie_err(format!("{ctx} slot {k:#x}")))?
+                .map(|v| v.to_vec())
+                .unwrap_or_default();
             let new_v = post_acc.unwrap_or(&empty_world).storage.get(k).copied().unwrap_or_default();
             let new = storage_value_rlp(new_v);
             if old == new || post_acc.is_none() {
@@ -158,7 +165,8 @@ pub fn build(
             });
         }
         let storage_root = st.root_hash();
-        let new_leaf = post_acc.map(|a| AccountLeaf { nonce: a.nonce, balance: a.balance, storage_root, code_hash: a.code_hash });
+        let new_leaf =
+            post_acc.map(|a| AccountLeaf { nonce: a.nonce, balance: a.balance, storage_root, code_hash: a.code_hash });
         if new_leaf == pre_leaf {
             continue;
         }
@@ -190,7 +198,8 @@ pub fn build(
         )
         .map_err(trie_err(format!("{src}: post-state")))?;
         if full.root() != post_root {
-            problem = Some(format!("updated root {post_root} != post-state root recomputed from scratch {}", full.root()));
+            problem =
+                Some(format!("updated root {post_root} != post-state root recomputed from scratch {}", full.root()));
         }
     }
     Ok((MptWitness { pre_root, post_root, pre_proofs, post_proofs, updates }, problem))
@@ -202,10 +211,14 @@ pub fn check_updates(pre_root: B256, post_root: B256, updates: &[TrieUpdate]) ->
     let mut storage_roots: BTreeMap<Address, B256> = BTreeMap::new();
     for (i, u) in updates.iter().enumerate() {
         let opt = |v: &Bytes| if v.is_empty() { None } else { Some(v.to_vec()) };
-        for (r, proof, value, which) in [(u.old_root, &u.old_proof, &u.old_value, "old"), (u.new_root, &u.new_proof, &u.new_value, "new")] {
+        for (r, proof, value, which) in
+            [(u.old_root, &u.old_proof, &u.old_value, "old"), (u.new_root, &u.new_proof, &u.new_value, "new")]
+        {
             match verify_proof(r, u.key.as_slice(), proof) {
                 Ok(v) if v == opt(value) => {}
-                Ok(v) => return Some(format!("update {i} ({:?}): {which} proof shows {v:?}, expected {value}", u.kind)),
+                Ok(v) => {
+                    return Some(format!("update {i} ({:?}): {which} proof shows {v:?}, expected {value}", u.kind));
+                }
                 Err(e) => return Some(format!("update {i} ({:?}): {which} proof: {e}", u.kind)),
             }
         }
@@ -218,9 +231,10 @@ pub fn check_updates(pre_root: B256, post_root: B256, updates: &[TrieUpdate]) ->
             }
             TrieUpdateKind::Storage { address, .. } => {
                 if let Some(prev) = storage_roots.get(address)
-                    && *prev != u.old_root {
-                        return Some(format!("update {i}: storage root {} does not chain from {prev}", u.old_root));
-                    }
+                    && *prev != u.old_root
+                {
+                    return Some(format!("update {i}: storage root {} does not chain from {prev}", u.old_root));
+                }
                 storage_roots.insert(*address, u.new_root);
             }
         }

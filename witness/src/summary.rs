@@ -111,7 +111,11 @@ impl fmt::Display for WitnessSummary {
         writeln!(f, "keccak inputs:    {} ({} bytes)", self.keccak_inputs, self.keccak_bytes)?;
         writeln!(f, "copy events:      {} ({} bytes copied)", self.copy_events, self.bytes_copied)?;
         writeln!(f, "bytecodes:        {}", self.bytecodes)?;
-        writeln!(f, "touched keys:     {} accounts, {} slots; {} trie updates", self.touched_accounts, self.touched_slots, self.trie_updates)?;
+        writeln!(
+            f,
+            "touched keys:     {} accounts, {} slots; {} trie updates",
+            self.touched_accounts, self.touched_slots, self.trie_updates
+        )?;
         writeln!(f, "pre-state root:   {}", self.pre_root)?;
         writeln!(f, "post-state root:  {}", self.post_root)?;
         writeln!(f, "self-checks:      {}", if self.checks_pass { "all pass" } else { "FAILED" })?;

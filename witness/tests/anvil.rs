@@ -139,7 +139,13 @@ fn rpc_source_reproduces_anvil_state_root() {
         let w = trace(&input).unwrap();
         let s = WitnessSummary::of(&w);
         println!("anvil block 2 (prestate tracer: {use_prestate_tracer}):\n{s}");
-        assert_eq!(w.checks.state_root_matches, Some(true), "post-state root {} vs the node's {:?}", w.mpt.post_root, input.header.state_root);
+        assert_eq!(
+            w.checks.state_root_matches,
+            Some(true),
+            "post-state root {} vs the node's {:?}",
+            w.mpt.post_root,
+            input.header.state_root
+        );
         assert!(w.checks.all_pass(), "{:?}", w.checks);
         assert!(w.txs.iter().all(|t| t.status == rebuttal_witness::TxStatus::Success));
         assert!(w.rws.iter().any(|e| e.is_write && matches!(e.op, rebuttal_witness::RwOp::Storage { .. })));

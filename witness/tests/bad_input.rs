@@ -94,7 +94,11 @@ fn rpc_error_answer_is_an_error() {
         let mut buf = [0u8; 4096];
         let _ = s.read(&mut buf);
         let body = r#"{"jsonrpc":"2.0","id":0,"error":{"code":-32601,"message":"the method does not exist"}}"#;
-        let _ = write!(s, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
     });
     let opts = RpcOptions { timeout: Duration::from_secs(5), ..Default::default() };
     match fetch_block(&url, 1, &opts) {

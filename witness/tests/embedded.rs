@@ -27,7 +27,16 @@ fn embedded_block_traces_and_passes_self_checks() {
     let status: Vec<TxStatus> = w.txs.iter().map(|t| t.status).collect();
     assert_eq!(
         status,
-        [TxStatus::Success, TxStatus::Success, TxStatus::Success, TxStatus::Success, TxStatus::Success, TxStatus::Revert, TxStatus::Success, TxStatus::Success]
+        [
+            TxStatus::Success,
+            TxStatus::Success,
+            TxStatus::Success,
+            TxStatus::Success,
+            TxStatus::Success,
+            TxStatus::Revert,
+            TxStatus::Success,
+            TxStatus::Success
+        ]
     );
     assert!(w.txs[1].created_address.is_some(), "token deployment");
     // tx 4: Caller calls the token twice; the second call reverts inside a successful tx.
@@ -56,7 +65,17 @@ fn embedded_block_traces_and_passes_self_checks() {
     assert!(w.txs[7].gas_refunded > 0, "clearing a slot refunds gas");
     let s = WitnessSummary::of(&w);
     assert!(s.checks_pass && s.steps > 1000 && s.rws > s.steps);
-    for tag in ["Stack", "Memory", "Storage", "Account", "CallContext", "TxLog", "TxReceipt", "TxAccessListAccount", "TxRefund"] {
+    for tag in [
+        "Stack",
+        "Memory",
+        "Storage",
+        "Account",
+        "CallContext",
+        "TxLog",
+        "TxReceipt",
+        "TxAccessListAccount",
+        "TxRefund",
+    ] {
         assert!(s.rws_by_tag.get(tag).copied().unwrap_or(0) > 0, "no {tag} entries");
     }
 }
@@ -93,7 +112,10 @@ fn witness_round_trips_through_json_and_binary() {
 fn checked_in_block_matches_its_generator() {
     let rebuilt = embedded::build().unwrap();
     let loaded = embedded::load().unwrap();
-    assert_eq!(rebuilt, loaded, "witness/data/embedded-block.json is stale: run `cargo run -p rebuttal-witness --bin gen-embedded-block`");
+    assert_eq!(
+        rebuilt, loaded,
+        "witness/data/embedded-block.json is stale: run `cargo run -p rebuttal-witness --bin gen-embedded-block`"
+    );
 }
 
 #[test]
@@ -140,8 +162,19 @@ fn proven_pre_state_gives_the_same_post_root() {
     for p in &full.mpt.pre_proofs {
         let leaf = tries.account(&p.address).unwrap();
         let mut acc = match leaf {
-            Some(l) => PreAccount { nonce: l.nonce, balance: l.balance, code_hash: l.code_hash, storage_root: l.storage_root, exists: true, ..Default::default() },
-            None => PreAccount { code_hash: revm::primitives::KECCAK_EMPTY, storage_root: rebuttal_witness::trie::EMPTY_ROOT, ..Default::default() },
+            Some(l) => PreAccount {
+                nonce: l.nonce,
+                balance: l.balance,
+                code_hash: l.code_hash,
+                storage_root: l.storage_root,
+                exists: true,
+                ..Default::default()
+            },
+            None => PreAccount {
+                code_hash: revm::primitives::KECCAK_EMPTY,
+                storage_root: rebuttal_witness::trie::EMPTY_ROOT,
+                ..Default::default()
+            },
         };
         for s in &p.storage {
             acc.storage.insert(s.key, s.value);
@@ -157,7 +190,9 @@ fn proven_pre_state_gives_the_same_post_root() {
     let addr = *addr;
     acc.balance += alloy_primitives::U256::from(1);
     match trace(&bad) {
-        Err(rebuttal_witness::WitnessError::ProofMismatch { input, .. }) => assert!(input.contains(&addr.to_string()), "{input}"),
+        Err(rebuttal_witness::WitnessError::ProofMismatch { input, .. }) => {
+            assert!(input.contains(&addr.to_string()), "{input}")
+        }
         other => panic!("expected a proof mismatch, got {other:?}"),
     }
     // Dropping an account the block needs is reported as missing, not silently empty.

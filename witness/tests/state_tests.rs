@@ -45,15 +45,17 @@ fn general_state_tests_cancun() {
     let next = Mutex::new(0usize);
     std::thread::scope(|s| {
         for _ in 0..2 {
-            s.spawn(|| loop {
-                let i = {
-                    let mut n = next.lock().unwrap();
-                    *n += 1;
-                    *n - 1
-                };
-                let Some(case) = cases.get(i) else { break };
-                let outcome = run_case_with(case, limits);
-                results.lock().unwrap().push((i, case.name(), outcome));
+            s.spawn(|| {
+                loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        *n += 1;
+                        *n - 1
+                    };
+                    let Some(case) = cases.get(i) else { break };
+                    let outcome = run_case_with(case, limits);
+                    results.lock().unwrap().push((i, case.name(), outcome));
+                }
             });
         }
     });

@@ -26,10 +26,9 @@ fn run_file(name: &str, secure: bool) -> usize {
     let mut passed = 0;
     for (test, t) in tests.as_object().unwrap() {
         let ops: Vec<(Vec<u8>, Option<Vec<u8>>)> = match &t["in"] {
-            Value::Array(items) => items
-                .iter()
-                .map(|kv| (bytes_of(kv[0].as_str().unwrap()), kv[1].as_str().map(bytes_of)))
-                .collect(),
+            Value::Array(items) => {
+                items.iter().map(|kv| (bytes_of(kv[0].as_str().unwrap()), kv[1].as_str().map(bytes_of))).collect()
+            }
             Value::Object(m) => m.iter().map(|(k, v)| (bytes_of(k), v.as_str().map(bytes_of))).collect(),
             other => panic!("{name}:{test}: unexpected `in` {other}"),
         };
@@ -53,7 +52,11 @@ fn run_file(name: &str, secure: bool) -> usize {
         // Every key proves its value under the root.
         for (k, v) in &model {
             let proof = trie.proof(k).unwrap();
-            assert_eq!(verify_proof(expected, k, &proof).unwrap().as_ref(), Some(v), "{name}:{test}: proof of {k:02x?}");
+            assert_eq!(
+                verify_proof(expected, k, &proof).unwrap().as_ref(),
+                Some(v),
+                "{name}:{test}: proof of {k:02x?}"
+            );
         }
         passed += 1;
     }

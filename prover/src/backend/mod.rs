@@ -75,9 +75,7 @@ impl PreparedBases {
         if self.owner != backend {
             return Err(BackendError::ForeignBases { owner: self.owner, used_by: backend });
         }
-        self.inner
-            .downcast_ref::<T>()
-            .ok_or(BackendError::ForeignBases { owner: self.owner, used_by: backend })
+        self.inner.downcast_ref::<T>().ok_or(BackendError::ForeignBases { owner: self.owner, used_by: backend })
     }
 }
 

@@ -199,7 +199,12 @@ impl<'a> AdviceAssignment<'a> {
 
     /// Writes a row-major block: `values[r * columns.len() + c]` goes to `columns[c]` at row
     /// `first_row + r`.
-    pub fn assign_rows(&mut self, first_row: usize, columns: &[AdviceColumn], values: &[Fr]) -> Result<(), AssignError> {
+    pub fn assign_rows(
+        &mut self,
+        first_row: usize,
+        columns: &[AdviceColumn],
+        values: &[Fr],
+    ) -> Result<(), AssignError> {
         let usable = self.usable;
         let cs = self.cs;
         let slices = self.columns_mut(columns)?;
@@ -309,10 +314,7 @@ fn pick_columns_mut<'c>(
             out[i] = Some(&mut col[..usable]);
         }
     }
-    out.into_iter()
-        .zip(wanted)
-        .map(|(s, &c)| s.ok_or_else(|| unknown(c)))
-        .collect()
+    out.into_iter().zip(wanted).map(|(s, &c)| s.ok_or_else(|| unknown(c))).collect()
 }
 
 fn scatter_rows(

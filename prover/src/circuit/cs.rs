@@ -172,10 +172,8 @@ impl ConstraintSystem {
         name: impl Into<String>,
         constraints: impl IntoIterator<Item = (N, Expression)>,
     ) {
-        let constraints = constraints
-            .into_iter()
-            .map(|(n, expression)| Constraint { name: n.into(), expression })
-            .collect();
+        let constraints =
+            constraints.into_iter().map(|(n, expression)| Constraint { name: n.into(), expression }).collect();
         self.gates.push(Gate { name: name.into(), constraints });
     }
 
@@ -219,10 +217,10 @@ impl ConstraintSystem {
             }
         }
         for lookup in &self.lookups {
-            let table = self.tables.get(lookup.table.0).ok_or_else(|| ConfigError::UnknownTable {
-                lookup: lookup.name.clone(),
-                table: lookup.table.0,
-            })?;
+            let table = self
+                .tables
+                .get(lookup.table.0)
+                .ok_or_else(|| ConfigError::UnknownTable { lookup: lookup.name.clone(), table: lookup.table.0 })?;
             if lookup.inputs.len() != table.columns.len() {
                 return Err(ConfigError::LookupArity {
                     lookup: lookup.name.clone(),
@@ -247,10 +245,8 @@ impl ConstraintSystem {
             if result.is_ok() {
                 result = self.check_column(context, q.column);
                 if result.is_ok() && q.rotation.0.abs() > MAX_ROTATION {
-                    result = Err(ConfigError::RotationTooLarge {
-                        context: context.to_string(),
-                        rotation: q.rotation.0,
-                    });
+                    result =
+                        Err(ConfigError::RotationTooLarge { context: context.to_string(), rotation: q.rotation.0 });
                 }
             }
         });
@@ -275,11 +271,7 @@ impl ConstraintSystem {
         if self.contains_column(column) {
             Ok(())
         } else {
-            Err(ConfigError::UnknownColumn {
-                context: context.to_string(),
-                kind: column.kind(),
-                index: column.index(),
-            })
+            Err(ConfigError::UnknownColumn { context: context.to_string(), kind: column.kind(), index: column.index() })
         }
     }
 
@@ -373,12 +365,7 @@ impl ConstraintSystem {
 
     /// Highest degree of any gate constraint.
     pub fn max_gate_degree(&self) -> usize {
-        self.gates
-            .iter()
-            .flat_map(|g| g.constraints.iter())
-            .map(|c| c.expression.degree())
-            .max()
-            .unwrap_or(0)
+        self.gates.iter().flat_map(|g| g.constraints.iter()).map(|c| c.expression.degree()).max().unwrap_or(0)
     }
 
     /// Degree of the logUp helper constraints `l_active · (h · (β + compressed tuple) − 1)`, per

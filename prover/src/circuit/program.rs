@@ -168,12 +168,17 @@ impl Program {
     }
 
     /// Whether every output is zero, stopping at the first that is not; returns its index.
-    pub fn first_nonzero(&self, load: impl Fn(usize) -> Fr, challenges: &[Fr], scratch: &mut Vec<Fr>, out: &mut Vec<Fr>) -> Option<usize> {
+    pub fn first_nonzero(
+        &self,
+        load: impl Fn(usize) -> Fr,
+        challenges: &[Fr],
+        scratch: &mut Vec<Fr>,
+        out: &mut Vec<Fr>,
+    ) -> Option<usize> {
         self.evaluate(load, challenges, scratch, out);
         out.iter().position(|v| !bool::from(v.is_zero()))
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -5,8 +5,8 @@ use std::fmt;
 use ff::Field;
 use rayon::prelude::*;
 
-use super::cs::{CommittedColumns, ConstraintSystem};
 use super::Phase;
+use super::cs::{CommittedColumns, ConstraintSystem};
 use crate::arith::Fr;
 
 /// The size and cost of a circuit at one domain size.
@@ -80,10 +80,27 @@ fn last_nonzero(column: &[Fr]) -> usize {
 impl fmt::Display for CircuitStats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let a = self.advice_columns;
-        writeln!(f, "rows             2^{} = {} ({} usable, {} used)", self.k, self.rows, self.usable_rows, self.rows_used)?;
-        writeln!(f, "columns          {} fixed, {} advice ({} / {} / {} by phase), {} instance", self.fixed_columns, a.iter().sum::<usize>(), a[0], a[1], a[2], self.instance_columns)?;
+        writeln!(
+            f,
+            "rows             2^{} = {} ({} usable, {} used)",
+            self.k, self.rows, self.usable_rows, self.rows_used
+        )?;
+        writeln!(
+            f,
+            "columns          {} fixed, {} advice ({} / {} / {} by phase), {} instance",
+            self.fixed_columns,
+            a.iter().sum::<usize>(),
+            a[0],
+            a[1],
+            a[2],
+            self.instance_columns
+        )?;
         writeln!(f, "challenges       {}", self.challenges)?;
-        writeln!(f, "gates            {} ({} constraints), max gate degree {}", self.gates, self.constraints, self.max_gate_degree)?;
+        writeln!(
+            f,
+            "gates            {} ({} constraints), max gate degree {}",
+            self.gates, self.constraints, self.max_gate_degree
+        )?;
         writeln!(f, "degree           {} (quotient in {} pieces)", self.degree, self.committed.quotient)?;
         writeln!(f, "lookups          {} into {} tables", self.lookups, self.lookup_tables)?;
         writeln!(f, "copy constraints {} over {} equality columns", self.copy_constraints, self.equality_columns)?;

@@ -3,10 +3,10 @@
 
 use ff::Field;
 
+use super::Circuit;
 use super::assignment::{AdviceAssignment, AssignError, ChallengeValues, FixedAssignment};
 use super::column::{Cell, Column, Phase};
 use super::cs::{ConfigError, ConstraintSystem};
-use super::Circuit;
 use crate::arith::{Fr, MAX_K};
 
 /// Why a circuit could not be laid out or assigned.

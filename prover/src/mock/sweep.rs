@@ -63,7 +63,14 @@ impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(f, "{} cells mutated, {} unconstrained", self.cells_checked, self.unconstrained.len())?;
         for u in self.unconstrained.iter().take(50) {
-            writeln!(f, "  {}[{}]: {} → {} accepted", u.name, u.cell.row, super::format_fr(&u.original), super::format_fr(&u.accepted))?;
+            writeln!(
+                f,
+                "  {}[{}]: {} → {} accepted",
+                u.name,
+                u.cell.row,
+                super::format_fr(&u.original),
+                super::format_fr(&u.accepted)
+            )?;
         }
         Ok(())
     }
@@ -157,7 +164,18 @@ impl<'a> Index<'a> {
             partners.entry(b).or_default().push(a);
         }
 
-        Self { prover, gates, gate_rotations, inputs, input_reads, tables, table_reads, table_counts, input_counts, partners }
+        Self {
+            prover,
+            gates,
+            gate_rotations,
+            inputs,
+            input_reads,
+            tables,
+            table_reads,
+            table_counts,
+            input_counts,
+            partners,
+        }
     }
 
     /// Evaluates `program` at `row` with `cell` replaced by `value`.
@@ -222,9 +240,10 @@ impl<'a> Index<'a> {
                 *input_delta.entry((t, out.clone())).or_insert(0) += 1;
             }
         }
-        let count_after = |base: &HashMap<Vec<Fr>, u64>, delta: &HashMap<(usize, Vec<Fr>), i64>, key: &(usize, Vec<Fr>)| {
-            base.get(&key.1).copied().unwrap_or(0) as i64 + delta.get(key).copied().unwrap_or(0)
-        };
+        let count_after =
+            |base: &HashMap<Vec<Fr>, u64>, delta: &HashMap<(usize, Vec<Fr>), i64>, key: &(usize, Vec<Fr>)| {
+                base.get(&key.1).copied().unwrap_or(0) as i64 + delta.get(key).copied().unwrap_or(0)
+            };
         // Only tuples whose counts changed can newly violate "every input is in the table".
         table_delta.keys().chain(input_delta.keys()).any(|key| {
             let inputs = count_after(&self.input_counts[key.0], &input_delta, key);
@@ -295,7 +314,8 @@ impl MockProver {
                 || (Vec::new(), Vec::new()),
                 |(scratch, out), (i, &(column, row))| {
                     let original = self.advice[column.index()][row];
-                    let mut cell_rng = ChaCha20Rng::seed_from_u64(base_seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    let mut cell_rng =
+                        ChaCha20Rng::seed_from_u64(base_seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
                     let candidates = [original + Fr::ONE, original + Fr::random(&mut cell_rng)];
                     candidates.into_iter().find(|&v| v != original && !index.noticed(column, row, v, scratch, out)).map(
                         |accepted| UnconstrainedCell {

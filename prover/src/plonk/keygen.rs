@@ -115,14 +115,25 @@ pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend)
     let powers = &srs.g1_powers()[..n];
     let bases = backend.prepare_bases(powers)?;
     let commit = |coeffs: &Vec<Fr>| backend.msm_prepared(coeffs, &bases).map(|p| p.to_affine());
-    let fixed_commitments: Vec<G1Affine> = fixed_coeffs[..ext.circuit_fixed].iter().map(commit).collect::<Result<_, _>>()?;
+    let fixed_commitments: Vec<G1Affine> =
+        fixed_coeffs[..ext.circuit_fixed].iter().map(commit).collect::<Result<_, _>>()?;
     let sigma_start = ext.circuit_fixed;
     let sigma_commitments: Vec<G1Affine> =
         fixed_coeffs[sigma_start..sigma_start + ext.sigma.len()].iter().map(commit).collect::<Result<_, _>>()?;
 
     let (g1, g2, tau_g2) = (srs.g1_powers()[0], srs.g2(), srs.tau_g2());
     let digest = vk_digest(k, &ext, &fixed_commitments, &sigma_commitments, g1, g2, tau_g2);
-    let vk = VerifyingKey { k, ext: Arc::new(ext), circuit_cs: Arc::new(layout.cs.clone()), fixed_commitments, sigma_commitments, g1, g2, tau_g2, digest };
+    let vk = VerifyingKey {
+        k,
+        ext: Arc::new(ext),
+        circuit_cs: Arc::new(layout.cs.clone()),
+        fixed_commitments,
+        sigma_commitments,
+        g1,
+        g2,
+        tau_g2,
+        digest,
+    };
     Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into() })
 }
 
@@ -167,7 +178,12 @@ pub(super) fn vk_digest(
 
 /// σ columns: each equality cell maps to the next cell of its copy cycle, encoded as
 /// `δ^column · ω^row`.
-fn sigma_values(ext: &Extended, copies: &[(crate::circuit::Cell, crate::circuit::Cell)], n: usize, domain: &Domain) -> Vec<Vec<Fr>> {
+fn sigma_values(
+    ext: &Extended,
+    copies: &[(crate::circuit::Cell, crate::circuit::Cell)],
+    n: usize,
+    domain: &Domain,
+) -> Vec<Vec<Fr>> {
     let m = ext.equality.len();
     let index: HashMap<Column, usize> = ext.equality.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     // mapping[c][r]: the next cell of (c, r)'s cycle; aux: the cycle's representative.
@@ -204,8 +220,5 @@ fn sigma_values(ext: &Extended, copies: &[(crate::circuit::Cell, crate::circuit:
         omega_powers[i] = omega_powers[i - 1] * domain.omega();
     }
     let deltas: Vec<Fr> = (0..m).map(delta_power).collect();
-    mapping
-        .par_iter()
-        .map(|col| col.iter().map(|&(c, r)| deltas[c] * omega_powers[r]).collect())
-        .collect()
+    mapping.par_iter().map(|col| col.iter().map(|&(c, r)| deltas[c] * omega_powers[r]).collect()).collect()
 }

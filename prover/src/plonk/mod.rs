@@ -19,7 +19,7 @@ mod verify;
 mod vk_bytes;
 
 pub use keygen::{KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen};
+pub use pk_bytes::PkError;
 pub use prove::{ProveError, prove};
 pub use verify::{VerifyError, verify};
-pub use pk_bytes::PkError;
 pub use vk_bytes::VkError;

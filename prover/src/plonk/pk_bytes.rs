@@ -15,7 +15,6 @@
 
 use std::sync::Arc;
 
-
 use group::Curve;
 use rayon::prelude::*;
 
@@ -88,7 +87,8 @@ impl ProvingKey {
         if version != PROTOCOL_VERSION {
             return Err(PkError::UnsupportedVersion { version });
         }
-        let vk_len = u32::from_be_bytes(take(&mut at, 4, "verifying-key length")?.try_into().expect("4 bytes")) as usize;
+        let vk_len =
+            u32::from_be_bytes(take(&mut at, 4, "verifying-key length")?.try_into().expect("4 bytes")) as usize;
         let vk = VerifyingKey::from_bytes(take(&mut at, vk_len, "verifying key")?)?;
         let ext = vk.ext.clone();
         let domain = Domain::new(vk.k).expect("a decoded verifying key has a valid k");
@@ -101,7 +101,10 @@ impl ProvingKey {
             .map(|(c, col)| {
                 col.chunks(32)
                     .enumerate()
-                    .map(|(r, b)| fr_from_bytes(b).map_err(|source| PkError::Malformed { what: format!("fixed column {c} row {r}"), source }))
+                    .map(|(r, b)| {
+                        fr_from_bytes(b)
+                            .map_err(|source| PkError::Malformed { what: format!("fixed column {c} row {r}"), source })
+                    })
                     .collect()
             })
             .collect::<Result<_, _>>()?;
@@ -109,7 +112,9 @@ impl ProvingKey {
         let srs_powers: Vec<G1Affine> = points
             .par_chunks(64)
             .enumerate()
-            .map(|(i, b)| g1_from_bytes(b, false).map_err(|source| PkError::Malformed { what: format!("SRS power {i}"), source }))
+            .map(|(i, b)| {
+                g1_from_bytes(b, false).map_err(|source| PkError::Malformed { what: format!("SRS power {i}"), source })
+            })
             .collect::<Result<_, _>>()?;
         if at != bytes.len() {
             return Err(PkError::TrailingBytes { extra: bytes.len() - at });
@@ -130,7 +135,11 @@ impl ProvingKey {
         let expected = vk.fixed_commitments.iter().chain(&vk.sigma_commitments);
         for (i, (coeffs, commitment)) in fixed_coeffs.iter().zip(expected).enumerate() {
             if backend.msm_prepared(coeffs, &bases)?.to_affine() != *commitment {
-                let what = if i < ext.circuit_fixed { format!("fixed column {i}") } else { format!("σ column {}", i - ext.circuit_fixed) };
+                let what = if i < ext.circuit_fixed {
+                    format!("fixed column {i}")
+                } else {
+                    format!("σ column {}", i - ext.circuit_fixed)
+                };
                 return Err(PkError::CommitmentMismatch { what });
             }
         }

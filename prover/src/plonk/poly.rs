@@ -12,10 +12,8 @@ pub fn evaluate(coeffs: &[Fr], x: Fr) -> Fr {
         return coeffs.iter().rev().fold(Fr::ZERO, |acc, c| acc * x + c);
     }
     let x_chunk = x.pow_vartime([CHUNK as u64]);
-    let partial: Vec<Fr> = coeffs
-        .par_chunks(CHUNK)
-        .map(|c| c.iter().rev().fold(Fr::ZERO, |acc, v| acc * x + v))
-        .collect();
+    let partial: Vec<Fr> =
+        coeffs.par_chunks(CHUNK).map(|c| c.iter().rev().fold(Fr::ZERO, |acc, v| acc * x + v)).collect();
     partial.iter().rev().fold(Fr::ZERO, |acc, p| acc * x_chunk + p)
 }
 
@@ -68,7 +66,9 @@ pub fn interpolate_at(points: &[Fr], values: &[Fr], u: Fr) -> Fr {
     let mut denoms: Vec<Fr> = points
         .iter()
         .enumerate()
-        .map(|(j, &xj)| points.iter().enumerate().filter(|&(k, _)| k != j).fold(Fr::ONE, |acc, (_, &xk)| acc * (xj - xk)))
+        .map(|(j, &xj)| {
+            points.iter().enumerate().filter(|&(k, _)| k != j).fold(Fr::ONE, |acc, (_, &xk)| acc * (xj - xk))
+        })
         .collect();
     denoms.batch_invert();
     points

@@ -98,7 +98,11 @@ impl ProofShape {
 
     /// Number of G1 points in a proof.
     pub fn num_points(&self) -> usize {
-        self.phase_columns.iter().map(Vec::len).sum::<usize>() + self.round_a.len() + self.round_b.len() + self.quotient_pieces + 2
+        self.phase_columns.iter().map(Vec::len).sum::<usize>()
+            + self.round_a.len()
+            + self.round_b.len()
+            + self.quotient_pieces
+            + 2
     }
 
     /// Length of a proof in bytes.

@@ -274,8 +274,11 @@ pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) ->
             .collect::<Result<_, _>>()?;
         let adv: Vec<Vec<Fr>> =
             ext.cs.advice_columns().map(|a| on_coset(a.into(), &advice_coeffs[a.index()])).collect::<Result<_, _>>()?;
-        let inst: Vec<Vec<Fr>> =
-            ext.cs.instance_columns().map(|i| on_coset(i.into(), &instance_coeffs[i.index()])).collect::<Result<_, _>>()?;
+        let inst: Vec<Vec<Fr>> = ext
+            .cs
+            .instance_columns()
+            .map(|i| on_coset(i.into(), &instance_coeffs[i.index()]))
+            .collect::<Result<_, _>>()?;
         let columns = Columns { fixed: &fixed, advice: &adv, instance: &inst };
         let numerator = evaluate_rows(&program, columns, n, n, &challenges).remove(0);
         let vanishing_inv = Option::<Fr>::from((shift.pow_vartime([n as u64]) - Fr::ONE).invert())
@@ -285,7 +288,8 @@ pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) ->
         }
     }
     backend.coset_intt(&mut quotient_evals, &big, g)?;
-    let pieces: Vec<Vec<Fr>> = (0..shape.quotient_pieces).map(|i| quotient_evals[i * n..(i + 1) * n].to_vec()).collect();
+    let pieces: Vec<Vec<Fr>> =
+        (0..shape.quotient_pieces).map(|i| quotient_evals[i * n..(i + 1) * n].to_vec()).collect();
     drop(quotient_evals);
     for piece in &pieces {
         c.commit_coeffs(piece)?;

@@ -204,7 +204,8 @@ impl VerifyingKey {
         if cs.equality_columns().len() != equality {
             return Err(VkError::Invalid { what: "equality columns", detail: "a column is listed twice".into() });
         }
-        let fixed_commitments = (0..fixed).map(|i| r.g1(format!("fixed commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
+        let fixed_commitments =
+            (0..fixed).map(|i| r.g1(format!("fixed commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
         let sigma_commitments =
             (0..equality).map(|i| r.g1(format!("permutation commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
         let g1 = r.g1("[1]₁".into())?;
@@ -284,11 +285,10 @@ impl Bytes<'_> {
         let column = match kind {
             0 => Column::Fixed(FixedColumn { index }),
             1 => {
-                let phase = cs
-                    .advice_columns()
-                    .nth(index)
-                    .map(|a| a.phase())
-                    .ok_or(VkError::Invalid { what: "column", detail: format!("advice column {index} does not exist") })?;
+                let phase = cs.advice_columns().nth(index).map(|a| a.phase()).ok_or(VkError::Invalid {
+                    what: "column",
+                    detail: format!("advice column {index} does not exist"),
+                })?;
                 Column::Advice(AdviceColumn { index, phase })
             }
             2 => Column::Instance(InstanceColumn { index }),
@@ -314,11 +314,10 @@ impl Bytes<'_> {
             }
             2 => {
                 let index = self.u32("challenge")? as usize;
-                let phase = cs
-                    .challenges()
-                    .nth(index)
-                    .map(|c| c.phase())
-                    .ok_or(VkError::Invalid { what: "challenge", detail: format!("challenge {index} does not exist") })?;
+                let phase = cs.challenges().nth(index).map(|c| c.phase()).ok_or(VkError::Invalid {
+                    what: "challenge",
+                    detail: format!("challenge {index} does not exist"),
+                })?;
                 Expression::Challenge(Challenge { index, phase })
             }
             3 => Expression::Negated(Box::new(self.expression(cs, d)?)),

@@ -52,7 +52,9 @@ pub enum SrsError {
     TooLarge { k: u32 },
     #[error("{what}: {source}")]
     BadPoint { what: String, source: EncodingError },
-    #[error("the SRS is inconsistent: the G1 powers are not successive powers of the τ in [τ]₂ (sampled pairing check failed)")]
+    #[error(
+        "the SRS is inconsistent: the G1 powers are not successive powers of the τ in [τ]₂ (sampled pairing check failed)"
+    )]
     Inconsistent,
 }
 
@@ -103,7 +105,11 @@ impl Srs {
     pub fn from_parts(g1_powers: Vec<G1Affine>, g2: G2Affine, tau_g2: G2Affine) -> Result<Self, SrsError> {
         let n = g1_powers.len();
         if !n.is_power_of_two() {
-            return Err(SrsError::Truncated { what: "G1 powers".into(), expected: n.next_power_of_two() as u64, found: n as u64 });
+            return Err(SrsError::Truncated {
+                what: "G1 powers".into(),
+                expected: n.next_power_of_two() as u64,
+                found: n as u64,
+            });
         }
         let k = n.trailing_zeros();
         if k > MAX_K {

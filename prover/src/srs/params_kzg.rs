@@ -8,7 +8,6 @@
 
 use std::io::{Read, Write};
 
-
 use group::Curve;
 use group::prime::PrimeCurveAffine;
 use halo2curves::bn256::{G1, G1Affine};
@@ -36,8 +35,10 @@ impl Srs {
         read_section(&mut reader, &mut g1_bytes, "ParamsKZG g_lagrange")?;
         let mut g2_bytes = [0u8; 256];
         read_section(&mut reader, &mut g2_bytes, "ParamsKZG g2 and s_g2")?;
-        let g2 = raw_g2(&g2_bytes[..128]).map_err(|source| SrsError::BadPoint { what: "ParamsKZG g2".into(), source })?;
-        let tau_g2 = raw_g2(&g2_bytes[128..]).map_err(|source| SrsError::BadPoint { what: "ParamsKZG s_g2".into(), source })?;
+        let g2 =
+            raw_g2(&g2_bytes[..128]).map_err(|source| SrsError::BadPoint { what: "ParamsKZG g2".into(), source })?;
+        let tau_g2 =
+            raw_g2(&g2_bytes[128..]).map_err(|source| SrsError::BadPoint { what: "ParamsKZG s_g2".into(), source })?;
         Self::from_parts(g1_powers, g2, tau_g2)
     }
 
@@ -75,7 +76,11 @@ fn read_section(reader: &mut impl Read, buf: &mut [u8], what: &str) -> Result<()
     while filled < buf.len() {
         match reader.read(&mut buf[filled..]) {
             Ok(0) => {
-                return Err(SrsError::Truncated { what: what.into(), expected: buf.len() as u64, found: filled as u64 });
+                return Err(SrsError::Truncated {
+                    what: what.into(),
+                    expected: buf.len() as u64,
+                    found: filled as u64,
+                });
             }
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -84,4 +89,3 @@ fn read_section(reader: &mut impl Read, buf: &mut [u8], what: &str) -> Result<()
     }
     Ok(())
 }
-

@@ -14,8 +14,8 @@ use std::io::{Read, Seek, SeekFrom, Write};
 
 use ff::{Field, PrimeField};
 use group::Curve;
-use halo2curves::bn256::{Fq, Fr, G1, G1Affine, G2, G2Affine};
 use halo2curves::CurveAffine;
+use halo2curves::bn256::{Fq, Fr, G1, G1Affine, G2, G2Affine};
 use halo2curves::serde::SerdeObject;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
@@ -107,7 +107,11 @@ impl Srs {
         for _ in 0..sections {
             reader.seek(SeekFrom::Start(pos)).map_err(io_err("a .ptau section header"))?;
             if pos + 12 > file_len {
-                return Err(SrsError::Truncated { what: ".ptau section header".into(), expected: pos + 12, found: file_len });
+                return Err(SrsError::Truncated {
+                    what: ".ptau section header".into(),
+                    expected: pos + 12,
+                    found: file_len,
+                });
             }
             let kind = read_u32(&mut reader, "a .ptau section type")?;
             let size = read_u64(&mut reader, "a .ptau section size")?;
@@ -122,7 +126,8 @@ impl Srs {
             }
             pos = end;
         }
-        let section = |id: u32, name: &'static str| found[id as usize].ok_or(SrsError::MissingSection { section: id, name });
+        let section =
+            |id: u32, name: &'static str| found[id as usize].ok_or(SrsError::MissingSection { section: id, name });
 
         let (header, header_size) = section(1, "header")?;
         reader.seek(SeekFrom::Start(header)).map_err(io_err(".ptau header"))?;
@@ -162,8 +167,10 @@ impl Srs {
         let mut g2_bytes = [0u8; 256];
         reader.seek(SeekFrom::Start(g2_start)).map_err(io_err(".ptau tauG2"))?;
         reader.read_exact(&mut g2_bytes).map_err(io_err(".ptau tauG2"))?;
-        let g2 = raw_g2(&g2_bytes[..128]).map_err(|source| SrsError::BadPoint { what: ".ptau tauG2 point 0".into(), source })?;
-        let tau_g2 = raw_g2(&g2_bytes[128..]).map_err(|source| SrsError::BadPoint { what: ".ptau tauG2 point 1".into(), source })?;
+        let g2 = raw_g2(&g2_bytes[..128])
+            .map_err(|source| SrsError::BadPoint { what: ".ptau tauG2 point 0".into(), source })?;
+        let tau_g2 = raw_g2(&g2_bytes[128..])
+            .map_err(|source| SrsError::BadPoint { what: ".ptau tauG2 point 1".into(), source })?;
         Self::from_parts(g1_powers, g2, tau_g2)
     }
 
@@ -188,7 +195,8 @@ pub fn write_insecure_ptau(mut writer: impl Write, power: u32, seed: u64) -> Res
             })
             .collect()
     };
-    let g1: Vec<G1Affine> = powers((1 << (power + 1)) - 1).par_iter().map(|s| (G1::generator() * s).to_affine()).collect();
+    let g1: Vec<G1Affine> =
+        powers((1 << (power + 1)) - 1).par_iter().map(|s| (G1::generator() * s).to_affine()).collect();
     let g2: Vec<G2Affine> = powers(1 << power).par_iter().map(|s| (G2::generator() * s).to_affine()).collect();
     let w = |writer: &mut dyn Write, bytes: &[u8]| writer.write_all(bytes).map_err(io_err("writing .ptau"));
     w(&mut writer, MAGIC)?;

@@ -12,15 +12,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_rlp::RlpEncodable;
-use revm::context::journal::JournalInner;
 use revm::context::JournalTr;
+use revm::context::journal::JournalInner;
 use revm::interpreter::interpreter_types::{Jumps, LoopControl, MemoryTr};
 use revm::interpreter::{
     CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, InstructionResult, Interpreter,
 };
+use revm::primitives::KECCAK_EMPTY;
 use revm::state::{Account, EvmState, EvmStorageSlot, TransactionId};
 use revm::{Database, Inspector, JournalEntry, handler::MainnetContext};
-use revm::primitives::KECCAK_EMPTY;
 
 use super::opcodes::{self, Len};
 use super::world::World;
@@ -169,9 +169,7 @@ impl Recorder {
     pub fn new(pre: &World, limits: Limits) -> Self {
         let mut shadow = Shadow::default();
         for (a, acc) in &pre.accounts {
-            shadow
-                .accounts
-                .insert(*a, [U256::from(acc.nonce), acc.balance, U256::from_be_bytes(acc.code_hash.0)]);
+            shadow.accounts.insert(*a, [U256::from(acc.nonce), acc.balance, U256::from_be_bytes(acc.code_hash.0)]);
             for (k, v) in &acc.storage {
                 shadow.storage.insert((*a, *k), *v);
             }
@@ -277,11 +275,8 @@ impl Recorder {
                 self.sync_slot(*a, *k, &acc.storage[k], tid);
             }
         }
-        let mut current: Vec<((Address, U256), U256)> = inner
-            .transient_storage
-            .iter()
-            .flat_map(|(a, m)| m.iter().map(move |(k, v)| ((*a, *k), *v)))
-            .collect();
+        let mut current: Vec<((Address, U256), U256)> =
+            inner.transient_storage.iter().flat_map(|(a, m)| m.iter().map(move |(k, v)| ((*a, *k), *v))).collect();
         for (a, k) in self.shadow.transient.keys() {
             if !inner.transient_storage.get(a).is_some_and(|m| m.contains_key(k)) {
                 current.push(((*a, *k), U256::ZERO));
@@ -391,7 +386,8 @@ impl Recorder {
             }
         }
         if depth > 0 && !input.is_empty() && !is_create {
-            let (src_offset, rw_counter) = pending.as_ref().map(|p| (p.args_offset, p.args_rw_counter)).unwrap_or_default();
+            let (src_offset, rw_counter) =
+                pending.as_ref().map(|p| (p.args_offset, p.args_rw_counter)).unwrap_or_default();
             self.copy_events.push(CopyEvent {
                 kind: CopyKind::CallArgs,
                 src: CopyEndpoint::Memory { call_id: parent_id },
@@ -502,11 +498,19 @@ impl Recorder {
         for a in addrs {
             let acc = &state[a];
             if acc.is_selfdestructed() {
-                for (f, v) in [AccountField::Nonce, AccountField::Balance, AccountField::CodeHash].into_iter().zip(empty_account()) {
+                for (f, v) in [AccountField::Nonce, AccountField::Balance, AccountField::CodeHash]
+                    .into_iter()
+                    .zip(empty_account())
+                {
                     self.set_account(*a, f, v);
                 }
-                let mut slots: Vec<U256> =
-                    self.shadow.storage.iter().filter(|((x, _), v)| x == a && !v.is_zero()).map(|((_, k), _)| *k).collect();
+                let mut slots: Vec<U256> = self
+                    .shadow
+                    .storage
+                    .iter()
+                    .filter(|((x, _), v)| x == a && !v.is_zero())
+                    .map(|((_, k), _)| *k)
+                    .collect();
                 slots.sort();
                 for k in slots {
                     let committed = acc.storage.get(&k).map(|s| s.original_value).unwrap_or_default();
@@ -546,7 +550,9 @@ impl Recorder {
                         *l = log_id;
                     }
                 }
-                if let Some(CopyEvent { dst: CopyEndpoint::TxLog { log_id: l, .. }, .. }) = self.copy_events.get_mut(rec.copy) {
+                if let Some(CopyEvent { dst: CopyEndpoint::TxLog { log_id: l, .. }, .. }) =
+                    self.copy_events.get_mut(rec.copy)
+                {
                     *l = log_id;
                 }
                 log_id += 1;
@@ -621,8 +627,24 @@ impl Recorder {
 fn field_of(i: usize) -> CallContextField {
     use CallContextField::*;
     const ALL: [CallContextField; N_FIELDS] = [
-        TxId, CallerId, Depth, CallerAddress, CalleeAddress, CodeAddress, CodeHash, Value, IsStatic, IsCreate, IsRoot,
-        CallDataLength, CallDataOffset, ReturnDataOffset, ReturnDataLength, GasLimit, IsSuccess, IsPersistent,
+        TxId,
+        CallerId,
+        Depth,
+        CallerAddress,
+        CalleeAddress,
+        CodeAddress,
+        CodeHash,
+        Value,
+        IsStatic,
+        IsCreate,
+        IsRoot,
+        CallDataLength,
+        CallDataOffset,
+        ReturnDataOffset,
+        ReturnDataLength,
+        GasLimit,
+        IsSuccess,
+        IsPersistent,
     ];
     ALL[i]
 }
@@ -682,10 +704,8 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
         }
         self.total_steps += 1;
         if self.total_steps > self.limits.max_steps || self.rws.len() > self.limits.max_rws {
-            self.overflow = Some(format!(
-                "more than {} steps or {} read/writes",
-                self.limits.max_steps, self.limits.max_rws
-            ));
+            self.overflow =
+                Some(format!("more than {} steps or {} read/writes", self.limits.max_steps, self.limits.max_rws));
             interp.halt(InstructionResult::OutOfGas);
             return;
         }
@@ -723,9 +743,7 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
         let Some(p) = self.pending.take() else { return };
         let op = p.opcode;
         let result = interp.bytecode.action().as_ref().and_then(|a| a.instruction_result());
-        let error = result
-            .filter(|r| !r.is_ok() && *r != InstructionResult::Revert)
-            .map(|r| format!("{r:?}"));
+        let error = result.filter(|r| !r.is_ok() && *r != InstructionResult::Revert).map(|r| format!("{r:?}"));
         let call_id = self.active.last().map(|a| a.call_id).unwrap_or_default();
         let depth = self.active.len().saturating_sub(1) as u32;
         if error.is_none() {
@@ -755,7 +773,10 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
         let tx_id = self.tx_id;
         self.emit(true, RwOp::TxLog { tx_id, log_id, field: TxLogField::Address, value: addr_word(log.address) });
         for (i, t) in log.topics().iter().enumerate() {
-            self.emit(true, RwOp::TxLog { tx_id, log_id, field: TxLogField::Topic(i as u8), value: U256::from_be_bytes(t.0) });
+            self.emit(
+                true,
+                RwOp::TxLog { tx_id, log_id, field: TxLogField::Topic(i as u8), value: U256::from_be_bytes(t.0) },
+            );
         }
         for (i, b) in log.data.data.iter().enumerate() {
             self.emit(true, RwOp::TxLog { tx_id, log_id, field: TxLogField::Data(i as u32), value: U256::from(*b) });
@@ -847,11 +868,8 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
         };
         if self.active.last().is_some() {
             let parent_id = self.active.last().map(|a| a.call_id).unwrap_or_default();
-            let (src_offset, rw_counter) = self
-                .pending_call
-                .as_ref()
-                .map(|p| (p.args_offset, p.args_rw_counter))
-                .unwrap_or_default();
+            let (src_offset, rw_counter) =
+                self.pending_call.as_ref().map(|p| (p.args_offset, p.args_rw_counter)).unwrap_or_default();
             if !init.is_empty() {
                 self.copy_events.push(CopyEvent {
                     kind: CopyKind::InitCode,
@@ -887,13 +905,15 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
         }
         let mut pushed = U256::ZERO;
         if r.is_ok()
-            && let Some(addr) = outcome.address {
-                pushed = addr_word(addr);
-                if let Some(acc) = context.journaled_state.inner.state.get(&addr)
-                    && let Some(code) = &acc.info.code {
-                        self.add_bytecode(acc.info.code_hash, code.original_bytes());
-                    }
+            && let Some(addr) = outcome.address
+        {
+            pushed = addr_word(addr);
+            if let Some(acc) = context.journaled_state.inner.state.get(&addr)
+                && let Some(code) = &acc.info.code
+            {
+                self.add_bytecode(acc.info.code_hash, code.original_bytes());
             }
+        }
         let used = inputs.gas_limit().saturating_sub(outcome.result.gas.remaining());
         self.close_frame(r, used, &outcome.result.output.clone(), pushed);
     }
@@ -913,9 +933,10 @@ impl Recorder {
             let value = self.ctx_value(*f);
             let idx = self.emit(false, RwOp::CallContext { call_id, field: *f, value });
             if *f == CallContextField::IsSuccess
-                && let Some(a) = self.active.last_mut() {
-                    a.success_reads.push(idx);
-                }
+                && let Some(a) = self.active.last_mut()
+            {
+                a.success_reads.push(idx);
+            }
         }
         // Stack.
         let len = p.stack_len;
@@ -946,7 +967,8 @@ impl Recorder {
                     self.stack_read((len - 1 - i) as u32, *v);
                 }
                 if !is_frame_op {
-                    let n_out = revm::bytecode::opcode::OPCODE_INFO[op as usize].map(|i| i.outputs() as usize).unwrap_or(0);
+                    let n_out =
+                        revm::bytecode::opcode::OPCODE_INFO[op as usize].map(|i| i.outputs() as usize).unwrap_or(0);
                     for i in (0..n_out.min(after.len())).rev() {
                         let ptr = after.len() - 1 - i;
                         self.stack_write(0, ptr as u32, after[ptr]);
@@ -991,15 +1013,33 @@ impl Recorder {
                         0x39 => CopyEndpoint::Bytecode { code_hash: B256::from(code_hash.to_be_bytes::<32>()) },
                         _ => CopyEndpoint::ReturnData { call_id },
                     };
-                    (src, opcodes::as_usize(inp(1)).unwrap_or(usize::MAX) as u64, CopyEndpoint::Memory { call_id }, off as u64, bytes)
+                    (
+                        src,
+                        opcodes::as_usize(inp(1)).unwrap_or(usize::MAX) as u64,
+                        CopyEndpoint::Memory { call_id },
+                        off as u64,
+                        bytes,
+                    )
                 }),
                 0x3c => dst_region.map(|(off, bytes)| {
                     let a = word_addr(inp(0));
                     let h = inner.state.get(&a).map(|x| x.info.code_hash).unwrap_or(KECCAK_EMPTY);
-                    (CopyEndpoint::Bytecode { code_hash: h }, opcodes::as_usize(inp(2)).unwrap_or(usize::MAX) as u64, CopyEndpoint::Memory { call_id }, off as u64, bytes)
+                    (
+                        CopyEndpoint::Bytecode { code_hash: h },
+                        opcodes::as_usize(inp(2)).unwrap_or(usize::MAX) as u64,
+                        CopyEndpoint::Memory { call_id },
+                        off as u64,
+                        bytes,
+                    )
                 }),
                 0x5e => dst_region.map(|(off, bytes)| {
-                    (CopyEndpoint::Memory { call_id }, opcodes::as_usize(inp(1)).unwrap_or_default() as u64, CopyEndpoint::Memory { call_id }, off as u64, bytes)
+                    (
+                        CopyEndpoint::Memory { call_id },
+                        opcodes::as_usize(inp(1)).unwrap_or_default() as u64,
+                        CopyEndpoint::Memory { call_id },
+                        off as u64,
+                        bytes,
+                    )
                 }),
                 _ => None, // LOG copies are recorded by the log hook.
             };
@@ -1025,22 +1065,36 @@ impl Recorder {
             0x40 => {
                 // BLOCKHASH
                 if let (Ok(n), Some(h)) = (u64::try_from(inp(0)), after.last())
-                    && !h.is_zero() {
-                        self.block_hashes.insert(n, B256::from(h.to_be_bytes::<32>()));
-                    }
+                    && !h.is_zero()
+                {
+                    self.block_hashes.insert(n, B256::from(h.to_be_bytes::<32>()));
+                }
             }
             0x54 => {
                 // SLOAD
                 let key = inp(0);
                 let value = after.last().copied().unwrap_or_default();
-                let committed = inner.state.get(&target).and_then(|a| a.storage.get(&key)).map(|s| s.original_value).unwrap_or_default();
-                self.emit(false, RwOp::Storage { tx_id: self.tx_id, address: target, key, value, prev: value, committed });
+                let committed = inner
+                    .state
+                    .get(&target)
+                    .and_then(|a| a.storage.get(&key))
+                    .map(|s| s.original_value)
+                    .unwrap_or_default();
+                self.emit(
+                    false,
+                    RwOp::Storage { tx_id: self.tx_id, address: target, key, value, prev: value, committed },
+                );
                 self.sync_one_slot(inner, target, key);
             }
             0x55 => {
                 // SSTORE
                 let (key, value) = (inp(0), inp(1));
-                let committed = inner.state.get(&target).and_then(|a| a.storage.get(&key)).map(|s| s.original_value).unwrap_or_default();
+                let committed = inner
+                    .state
+                    .get(&target)
+                    .and_then(|a| a.storage.get(&key))
+                    .map(|s| s.original_value)
+                    .unwrap_or_default();
                 let prev = self.shadow.storage.insert((target, key), value).unwrap_or_default();
                 self.emit(true, RwOp::Storage { tx_id: self.tx_id, address: target, key, value, prev, committed });
                 self.sync_one_slot(inner, target, key);
@@ -1048,7 +1102,10 @@ impl Recorder {
             0x5c => {
                 let key = inp(0);
                 let value = after.last().copied().unwrap_or_default();
-                self.emit(false, RwOp::TransientStorage { tx_id: self.tx_id, address: target, key, value, prev: value });
+                self.emit(
+                    false,
+                    RwOp::TransientStorage { tx_id: self.tx_id, address: target, key, value, prev: value },
+                );
             }
             0x5d => {
                 let (key, value) = (inp(0), inp(1));

@@ -119,9 +119,10 @@ fn commit_to_world(world: &mut World, codes: &mut std::collections::BTreeMap<B25
         entry.balance = acc.info.balance;
         entry.code_hash = acc.info.code_hash;
         if let Some(code) = &acc.info.code
-            && acc.info.code_hash != KECCAK_EMPTY {
-                codes.entry(acc.info.code_hash).or_insert_with(|| code.original_bytes());
-            }
+            && acc.info.code_hash != KECCAK_EMPTY
+        {
+            codes.entry(acc.info.code_hash).or_insert_with(|| code.original_bytes());
+        }
         for (k, slot) in &acc.storage {
             if slot.present_value.is_zero() {
                 entry.storage.remove(k);
@@ -164,7 +165,10 @@ pub fn execute_with(input: &BlockInput, limits: Limits) -> Result<Execution, Wit
         if out.is_err() && !input.pre_state.complete {
             let missing = evm.ctx.journaled_state.database.db.missing();
             if !missing.is_empty() {
-                return Err(WitnessError::IncompletePreState { input: input.source.clone(), keys: missing.into_iter().collect() });
+                return Err(WitnessError::IncompletePreState {
+                    input: input.source.clone(),
+                    keys: missing.into_iter().collect(),
+                });
             }
         }
         let out = out.map_err(|e| match e {
@@ -175,7 +179,10 @@ pub fn execute_with(input: &BlockInput, limits: Limits) -> Result<Execution, Wit
             other => WitnessError::Execution { index, reason: other.to_string() },
         })?;
         if let Some(reason) = evm.inspector.overflow.take() {
-            return Err(WitnessError::TooLarge { input: input.source.clone(), reason: format!("transaction {index}: {reason}") });
+            return Err(WitnessError::TooLarge {
+                input: input.source.clone(),
+                reason: format!("transaction {index}: {reason}"),
+            });
         }
         let result = out.result;
         let state = out.state;
@@ -260,7 +267,9 @@ pub fn execute_plain(input: &BlockInput) -> Result<PlainExecution, WitnessError>
     let mut gas = 0;
     for (index, tx) in input.transactions.iter().enumerate() {
         let out = evm.transact(tx_env(tx)).map_err(|e| match e {
-            EVMError::Transaction(t) => WitnessError::InvalidTransaction { index, hash: tx.hash, reason: t.to_string() },
+            EVMError::Transaction(t) => {
+                WitnessError::InvalidTransaction { index, hash: tx.hash, reason: t.to_string() }
+            }
             other => WitnessError::Execution { index, reason: other.to_string() },
         })?;
         gas += out.result.tx_gas_used();

@@ -45,18 +45,18 @@ pub fn memory_regions(op: u8) -> &'static [RegionSpec] {
     const R34: [RegionSpec; 1] = [r(3, 4)];
     const R23: [RegionSpec; 1] = [r(2, 3)];
     match op {
-        0x20 => &R01,                // SHA3
-        0x37 | 0x39 | 0x3e => &W02,  // CALLDATACOPY, CODECOPY, RETURNDATACOPY
-        0x3c => &W13,                // EXTCODECOPY
+        0x20 => &R01,               // SHA3
+        0x37 | 0x39 | 0x3e => &W02, // CALLDATACOPY, CODECOPY, RETURNDATACOPY
+        0x3c => &W13,               // EXTCODECOPY
         0x51 => &MLOAD,
         0x52 => &MSTORE,
         0x53 => &MSTORE8,
         0x5e => &MCOPY,
-        0xa0..=0xa4 => &R01,         // LOG0..LOG4
-        0xf0 | 0xf5 => &R12,         // CREATE, CREATE2
-        0xf1 | 0xf2 => &R34,         // CALL, CALLCODE: args
-        0xf4 | 0xfa => &R23,         // DELEGATECALL, STATICCALL: args
-        0xf3 | 0xfd => &R01,         // RETURN, REVERT
+        0xa0..=0xa4 => &R01, // LOG0..LOG4
+        0xf0 | 0xf5 => &R12, // CREATE, CREATE2
+        0xf1 | 0xf2 => &R34, // CALL, CALLCODE: args
+        0xf4 | 0xfa => &R23, // DELEGATECALL, STATICCALL: args
+        0xf3 | 0xfd => &R01, // RETURN, REVERT
         _ => &[],
     }
 }
@@ -97,22 +97,22 @@ pub fn copy_kind(op: u8) -> Option<CopyKind> {
 pub fn call_context_reads(op: u8) -> &'static [CallContextField] {
     use CallContextField::*;
     match op {
-        0x30 => &[CalleeAddress],                      // ADDRESS
-        0x33 => &[CallerAddress],                      // CALLER
-        0x34 => &[Value],                              // CALLVALUE
-        0x35 | 0x36 => &[CallDataLength],              // CALLDATALOAD, CALLDATASIZE
-        0x37 => &[CallDataLength, CallDataOffset],     // CALLDATACOPY
-        0x38 | 0x39 => &[CodeHash],                    // CODESIZE, CODECOPY
-        0x47 => &[CalleeAddress],                      // SELFBALANCE
-        0x54 => &[TxId, CalleeAddress],                // SLOAD
-        0x55 => &[TxId, IsStatic, CalleeAddress],      // SSTORE
-        0x5c => &[TxId, CalleeAddress],                // TLOAD
-        0x5d => &[TxId, IsStatic, CalleeAddress],      // TSTORE
-        0xa0..=0xa4 => &[TxId, IsStatic, CalleeAddress], // LOGn
-        0xf0 | 0xf5 => &[Depth, CalleeAddress, IsStatic], // CREATE, CREATE2
+        0x30 => &[CalleeAddress],                                       // ADDRESS
+        0x33 => &[CallerAddress],                                       // CALLER
+        0x34 => &[Value],                                               // CALLVALUE
+        0x35 | 0x36 => &[CallDataLength],                               // CALLDATALOAD, CALLDATASIZE
+        0x37 => &[CallDataLength, CallDataOffset],                      // CALLDATACOPY
+        0x38 | 0x39 => &[CodeHash],                                     // CODESIZE, CODECOPY
+        0x47 => &[CalleeAddress],                                       // SELFBALANCE
+        0x54 => &[TxId, CalleeAddress],                                 // SLOAD
+        0x55 => &[TxId, IsStatic, CalleeAddress],                       // SSTORE
+        0x5c => &[TxId, CalleeAddress],                                 // TLOAD
+        0x5d => &[TxId, IsStatic, CalleeAddress],                       // TSTORE
+        0xa0..=0xa4 => &[TxId, IsStatic, CalleeAddress],                // LOGn
+        0xf0 | 0xf5 => &[Depth, CalleeAddress, IsStatic],               // CREATE, CREATE2
         0xf1 | 0xf2 | 0xf4 | 0xfa => &[Depth, CalleeAddress, IsStatic], // calls
-        0xf3 | 0xfd => &[IsCreate, IsSuccess],         // RETURN, REVERT
-        0xff => &[CalleeAddress, IsStatic],            // SELFDESTRUCT
+        0xf3 | 0xfd => &[IsCreate, IsSuccess],                          // RETURN, REVERT
+        0xff => &[CalleeAddress, IsStatic],                             // SELFDESTRUCT
         _ => &[],
     }
 }

@@ -76,7 +76,10 @@ fn calldata(sig: &str, args: &[[u8; 32]]) -> Bytes {
     out.into()
 }
 
-fn sign(signer: &PrivateKeySigner, tx: impl SignableTransaction<alloy_primitives::Signature> + Into<TxEnvelopeBuilder>) -> Result<TxEnvelope, WitnessError> {
+fn sign(
+    signer: &PrivateKeySigner,
+    tx: impl SignableTransaction<alloy_primitives::Signature> + Into<TxEnvelopeBuilder>,
+) -> Result<TxEnvelope, WitnessError> {
     let sig = signer
         .sign_hash_sync(&tx.signature_hash())
         .map_err(|e| WitnessError::BadSignature { input: "embedded block".into(), reason: e.to_string() })?;
@@ -137,7 +140,9 @@ fn eip1559(nonce: u64, to: TxKind, value: U256, input: Bytes, gas_limit: u64) ->
 /// tracing the block, so that the checked-in file pins them.
 pub fn build() -> Result<BlockInput, WitnessError> {
     let c = compiled()?;
-    let get = |n: &str| c.contracts.get(n).ok_or_else(|| WitnessError::malformed("Contracts.json", format!("no contract {n}")));
+    let get = |n: &str| {
+        c.contracts.get(n).ok_or_else(|| WitnessError::malformed("Contracts.json", format!("no contract {n}")))
+    };
     let (token, caller, hasher) = (get("Token")?, get("Caller")?, get("Hasher")?);
     let (alice, bob, carol) = (test_key("alice"), test_key("bob"), test_key("carol"));
     let ether = U256::from(10).pow(U256::from(18));

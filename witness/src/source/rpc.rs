@@ -62,10 +62,11 @@ impl Client {
 /// Fetches block `number` from the node at `url` and assembles its [`BlockInput`], with a
 /// proven pre-state. Blocking: runs its own single-threaded runtime.
 pub fn fetch_block(url: &str, number: u64, options: &RpcOptions) -> Result<BlockInput, WitnessError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| WitnessError::Rpc { url: url.into(), method: "-".into(), reason: format!("runtime: {e}") })?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| WitnessError::Rpc {
+        url: url.into(),
+        method: "-".into(),
+        reason: format!("runtime: {e}"),
+    })?;
     rt.block_on(fetch_block_async(url, number, options))
 }
 
@@ -73,7 +74,10 @@ pub fn fetch_block(url: &str, number: u64, options: &RpcOptions) -> Result<Block
 pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> Result<BlockInput, WitnessError> {
     let parsed: url::Url = url.parse().map_err(|e| WitnessError::malformed(format!("rpc url `{url}`"), e))?;
     if number == 0 {
-        return Err(WitnessError::malformed(format!("{url} block 0"), "the genesis block has no parent to prove against"));
+        return Err(WitnessError::malformed(
+            format!("{url} block 0"),
+            "the genesis block has no parent to prove against",
+        ));
     }
     let client = Client {
         url: url.to_string(),
@@ -122,7 +126,12 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
         .as_ref()
         .map(|ws| {
             ws.iter()
-                .map(|w| Withdrawal { index: w.index, validator_index: w.validator_index, address: w.address, amount_gwei: w.amount })
+                .map(|w| Withdrawal {
+                    index: w.index,
+                    validator_index: w.validator_index,
+                    address: w.address,
+                    amount_gwei: w.amount,
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -144,7 +153,10 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
     }
     if options.use_prestate_tracer && !transactions.is_empty() {
         let opts = GethDebugTracingOptions::prestate_tracer(PreStateConfig::default());
-        match client.call("debug_traceBlockByNumber", p.debug_trace_block_by_number(BlockNumberOrTag::Number(number), opts)).await {
+        match client
+            .call("debug_traceBlockByNumber", p.debug_trace_block_by_number(BlockNumberOrTag::Number(number), opts))
+            .await
+        {
             Ok(results) => {
                 for r in results {
                     if let alloy_rpc_types_trace::common::TraceResult::Success {
@@ -217,7 +229,9 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
                     let b = client
                         .call("eth_getBlockByNumber", p.get_block_by_number(BlockNumberOrTag::Number(n)))
                         .await?
-                        .ok_or_else(|| WitnessError::malformed(&source, format!("the node lacks block {n} (BLOCKHASH)")))?;
+                        .ok_or_else(|| {
+                            WitnessError::malformed(&source, format!("the node lacks block {n} (BLOCKHASH)"))
+                        })?;
                     input.header.block_hashes.insert(n, b.header.hash);
                 }
             }
@@ -242,7 +256,8 @@ async fn fetch_proofs(
     let root = input.pre_state.state_root;
     for (addr, slots) in wanted {
         let have = input.pre_state.accounts.get(addr);
-        let todo: Vec<U256> = slots.iter().filter(|s| have.is_none_or(|a| !a.storage.contains_key(s))).copied().collect();
+        let todo: Vec<U256> =
+            slots.iter().filter(|s| have.is_none_or(|a| !a.storage.contains_key(s))).copied().collect();
         if have.is_some() && todo.is_empty() {
             continue;
         }
@@ -250,12 +265,17 @@ async fn fetch_proofs(
         let proof = client.call("eth_getProof", p.get_proof(*addr, keys).number(at)).await?;
         let name = format!("{}: eth_getProof({addr})", input.source);
         let mismatch = |reason: String| WitnessError::ProofMismatch { input: name.clone(), root, reason };
-        let leaf = verify_proof(root, keccak256(addr).as_slice(), &proof.account_proof).map_err(|e| mismatch(e.to_string()))?;
+        let leaf = verify_proof(root, keccak256(addr).as_slice(), &proof.account_proof)
+            .map_err(|e| mismatch(e.to_string()))?;
         let leaf = leaf.map(|l| AccountLeaf::decode(&l)).transpose().map_err(|e| mismatch(e.to_string()))?;
         if let Some(l) = &leaf
-            && (l.nonce != proof.nonce || l.balance != proof.balance || l.storage_root != proof.storage_hash || l.code_hash != proof.code_hash) {
-                return Err(mismatch(format!("the proven leaf {l:?} differs from the answer's fields")));
-            }
+            && (l.nonce != proof.nonce
+                || l.balance != proof.balance
+                || l.storage_root != proof.storage_hash
+                || l.code_hash != proof.code_hash)
+        {
+            return Err(mismatch(format!("the proven leaf {l:?} differs from the answer's fields")));
+        }
         nodes.extend(proof.account_proof.iter().cloned());
         let entry = input.pre_state.accounts.entry(*addr).or_insert_with(|| match &leaf {
             Some(l) => PreAccount {
@@ -266,16 +286,26 @@ async fn fetch_proofs(
                 storage: BTreeMap::new(),
                 exists: true,
             },
-            None => PreAccount { code_hash: KECCAK_EMPTY, storage_root: EMPTY_ROOT, exists: false, ..Default::default() },
+            None => {
+                PreAccount { code_hash: KECCAK_EMPTY, storage_root: EMPTY_ROOT, exists: false, ..Default::default() }
+            }
         });
         for sp in &proof.storage_proof {
             let key = U256::from_be_bytes(sp.key.as_b256().0);
             let sroot = entry.storage_root;
             let v = verify_proof(sroot, keccak256(key.to_be_bytes::<32>()).as_slice(), &sp.proof).map_err(|e| {
-                WitnessError::ProofMismatch { input: format!("{name} slot {key:#x}"), root: sroot, reason: e.to_string() }
+                WitnessError::ProofMismatch {
+                    input: format!("{name} slot {key:#x}"),
+                    root: sroot,
+                    reason: e.to_string(),
+                }
             })?;
             let proven = v.map(|v| crate::trie::decode_storage_value(&v)).transpose().map_err(|e| {
-                WitnessError::ProofMismatch { input: format!("{name} slot {key:#x}"), root: sroot, reason: e.to_string() }
+                WitnessError::ProofMismatch {
+                    input: format!("{name} slot {key:#x}"),
+                    root: sroot,
+                    reason: e.to_string(),
+                }
             })?;
             if proven.unwrap_or_default() != sp.value {
                 return Err(WitnessError::ProofMismatch {
@@ -290,7 +320,11 @@ async fn fetch_proofs(
         if entry.exists && entry.code_hash != KECCAK_EMPTY && !input.pre_state.codes.contains_key(&entry.code_hash) {
             let code = client.call("eth_getCode", p.get_code_at(*addr).number(at)).await?;
             if keccak256(&code) != entry.code_hash {
-                return Err(mismatch(format!("eth_getCode returned code hashing to {}, not {}", keccak256(&code), entry.code_hash)));
+                return Err(mismatch(format!(
+                    "eth_getCode returned code hashing to {}, not {}",
+                    keccak256(&code),
+                    entry.code_hash
+                )));
             }
             input.pre_state.codes.insert(entry.code_hash, code);
         }

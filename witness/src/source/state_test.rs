@@ -94,7 +94,8 @@ pub fn parse_cases(name: &str, json: &str, fork: &str) -> Result<Vec<StateTestCa
     let mut out = Vec::new();
     for (test_name, t) in tests {
         let input_name = format!("{name}:{test_name}");
-        let Some(posts) = t.post.get(fork).or_else(|| t.post.iter().find(|(k, _)| k.eq_ignore_ascii_case(fork)).map(|(_, v)| v))
+        let Some(posts) =
+            t.post.get(fork).or_else(|| t.post.iter().find(|(k, _)| k.eq_ignore_ascii_case(fork)).map(|(_, v)| v))
         else {
             continue;
         };
@@ -118,9 +119,8 @@ pub fn parse_cases(name: &str, json: &str, fork: &str) -> Result<Vec<StateTestCa
             );
         }
         let number = to_u64(&input_name, "currentNumber", t.env.current_number)?;
-        let block_hashes = (number.saturating_sub(256)..number)
-            .map(|n| (n, keccak256(n.to_string().as_bytes())))
-            .collect();
+        let block_hashes =
+            (number.saturating_sub(256)..number).map(|n| (n, keccak256(n.to_string().as_bytes()))).collect();
         let header = BlockHeader {
             number,
             timestamp: to_u64(&input_name, "currentTimestamp", t.env.current_timestamp)?,
@@ -129,12 +129,17 @@ pub fn parse_cases(name: &str, json: &str, fork: &str) -> Result<Vec<StateTestCa
             base_fee: to_u64(&input_name, "currentBaseFee", t.env.current_base_fee.unwrap_or_default())?,
             difficulty: t.env.current_difficulty.unwrap_or_default(),
             prev_randao: t.env.current_random.unwrap_or_default(),
-            excess_blob_gas: t.env.current_excess_blob_gas.map(|e| to_u64(&input_name, "currentExcessBlobGas", e)).transpose()?,
+            excess_blob_gas: t
+                .env
+                .current_excess_blob_gas
+                .map(|e| to_u64(&input_name, "currentExcessBlobGas", e))
+                .transpose()?,
             parent_hash: B256::ZERO,
             state_root: None,
             block_hashes,
         };
-        let mut pre_state = PreState { state_root: B256::ZERO, complete: true, accounts, codes, proof_nodes: Vec::new() };
+        let mut pre_state =
+            PreState { state_root: B256::ZERO, complete: true, accounts, codes, proof_nodes: Vec::new() };
         let root = crate::mpt_witness::pre_state_tries(&BlockInput {
             source: input_name.clone(),
             chain: ChainConfig { chain_id: 1, fork: fork_id },
@@ -150,12 +155,14 @@ pub fn parse_cases(name: &str, json: &str, fork: &str) -> Result<Vec<StateTestCa
             let case_name = format!("{input_name}[{index}]");
             let tx = TxInput::decode(&case_name, &post.txbytes)?;
             if let Some(s) = t.transaction.sender
-                && s != tx.sender && post.expect_exception.is_none() {
-                    return Err(WitnessError::BadSignature {
-                        input: case_name,
-                        reason: format!("recovered sender {} but the fixture says {s}", tx.sender),
-                    });
-                }
+                && s != tx.sender
+                && post.expect_exception.is_none()
+            {
+                return Err(WitnessError::BadSignature {
+                    input: case_name,
+                    reason: format!("recovered sender {} but the fixture says {s}", tx.sender),
+                });
+            }
             out.push(StateTestCase {
                 test: input_name.clone(),
                 index,
@@ -224,7 +231,9 @@ pub fn run_case_with(case: &StateTestCase, limits: crate::execute::Limits) -> Ca
             }
         }
         Err(e) => CaseOutcome::Fail(format!("error: {e}")),
-        Ok(_) if case.input.expected.invalid_tx => CaseOutcome::Fail("transaction expected to be invalid was accepted".into()),
+        Ok(_) if case.input.expected.invalid_tx => {
+            CaseOutcome::Fail("transaction expected to be invalid was accepted".into())
+        }
         Ok(w) => {
             let s = crate::WitnessSummary::of(&w);
             if s.failures.is_empty() {
@@ -256,7 +265,8 @@ fn plain_check(case: &StateTestCase) -> Option<String> {
         Err(e) => return Some(format!("error: {e}")),
     };
     let logs = crate::execute::logs_hash(out.logs.iter());
-    let (er, el) = (case.input.expected.state_root.unwrap_or_default(), case.input.expected.logs_hash.unwrap_or_default());
+    let (er, el) =
+        (case.input.expected.state_root.unwrap_or_default(), case.input.expected.logs_hash.unwrap_or_default());
     if root != er || logs != el {
         return Some(format!("post root {root} (expected {er}), logs hash {logs} (expected {el})"));
     }

@@ -17,7 +17,8 @@ impl TxInput {
             return Err(WitnessError::UnsupportedTxType { input: input.to_string(), tx_type: first });
         }
         let mut buf = raw;
-        let env = TxEnvelope::decode_2718(&mut buf).map_err(|e| WitnessError::malformed(input, format!("transaction: {e}")))?;
+        let env = TxEnvelope::decode_2718(&mut buf)
+            .map_err(|e| WitnessError::malformed(input, format!("transaction: {e}")))?;
         if !buf.is_empty() {
             return Err(WitnessError::malformed(input, format!("{} trailing bytes after the transaction", buf.len())));
         }

@@ -300,7 +300,11 @@ fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
         Node::Empty => Ok(Node::Empty),
         Node::Hash(h) => Err((Node::Hash(h), missing(h, full))),
         Node::Leaf { path: lp, value } => {
-            if lp.as_slice() == path { Ok(Node::Empty) } else { Ok(Node::Leaf { path: lp, value }) }
+            if lp.as_slice() == path {
+                Ok(Node::Empty)
+            } else {
+                Ok(Node::Leaf { path: lp, value })
+            }
         }
         Node::Extension { path: ep, child } => {
             if !path.starts_with(&ep) {

@@ -32,7 +32,8 @@ impl AccountLeaf {
     /// Decodes a leaf value.
     pub fn decode(bytes: &[u8]) -> Result<Self, TrieError> {
         let mut b = bytes;
-        let leaf = <Self as alloy_rlp::Decodable>::decode(&mut b).map_err(|e| TrieError::BadNode(format!("account leaf: {e}")))?;
+        let leaf = <Self as alloy_rlp::Decodable>::decode(&mut b)
+            .map_err(|e| TrieError::BadNode(format!("account leaf: {e}")))?;
         if !b.is_empty() {
             return Err(TrieError::BadNode("account leaf: trailing bytes".into()));
         }

@@ -7,17 +7,15 @@ use ff::Field;
 use halo2_axiom::circuit::{Cell, Layouter, SimpleFloorPlanner, Value};
 use halo2_axiom::halo2curves::bn256::{Bn256, Fr, G1Affine};
 use halo2_axiom::plonk::{
-    Advice, Circuit, Column, ConstraintSystem, Error, Fixed, TableColumn, create_proof, keygen_pk,
-    keygen_vk, verify_proof,
+    Advice, Circuit, Column, ConstraintSystem, Error, Fixed, TableColumn, create_proof, keygen_pk, keygen_vk,
+    verify_proof,
 };
 use halo2_axiom::poly::Rotation;
 use halo2_axiom::poly::commitment::ParamsProver;
 use halo2_axiom::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_axiom::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
 use halo2_axiom::poly::kzg::strategy::SingleStrategy;
-use halo2_axiom::transcript::{
-    Blake2bRead, Blake2bWrite, Challenge255, TranscriptReadBuffer, TranscriptWriterBuffer,
-};
+use halo2_axiom::transcript::{Blake2bRead, Blake2bWrite, Challenge255, TranscriptReadBuffer, TranscriptWriterBuffer};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -47,10 +45,7 @@ impl Circuit<Fr> for Synthetic {
     type Params = ();
 
     fn without_witnesses(&self) -> Self {
-        Synthetic {
-            with_advice: false,
-            ..self.clone()
-        }
+        Synthetic { with_advice: false, ..self.clone() }
     }
 
     fn configure(meta: &mut ConstraintSystem<Fr>) -> Config {
@@ -64,22 +59,14 @@ impl Circuit<Fr> for Synthetic {
             let [q_l, q_r, q_m, q_o, q_c] = selectors.map(|c| m.query_fixed(c, Rotation::cur()));
             let q = m.query_fixed(q_range, Rotation::cur());
             let [a, b, c, d, e] = advice.map(|c| m.query_advice(c, Rotation::cur()));
-            vec![
-                q_l * a.clone() + q_r * b.clone() + q_m * a.clone() * b - q_o * c + q_c,
-                q * (d - a - e),
-            ]
+            vec![q_l * a.clone() + q_r * b.clone() + q_m * a.clone() * b - q_o * c + q_c, q * (d - a - e)]
         });
         meta.lookup("e is a byte", |m| {
             let q = m.query_fixed(q_range, Rotation::cur());
             let e = m.query_advice(advice[4], Rotation::cur());
             vec![(q * e, bytes)]
         });
-        Config {
-            selectors,
-            q_range,
-            advice,
-            bytes,
-        }
+        Config { selectors, q_range, advice, bytes }
     }
 
     fn synthesize(&self, config: Config, mut layouter: impl Layouter<Fr>) -> Result<(), Error> {
@@ -87,12 +74,7 @@ impl Circuit<Fr> for Synthetic {
             || "bytes",
             |mut table| {
                 for v in 0..256u64 {
-                    table.assign_cell(
-                        || "byte",
-                        config.bytes,
-                        v as usize,
-                        || Value::known(Fr::from(v)),
-                    )?;
+                    table.assign_cell(|| "byte", config.bytes, v as usize, || Value::known(Fr::from(v)))?;
                 }
                 Ok(())
             },
@@ -101,8 +83,7 @@ impl Circuit<Fr> for Synthetic {
             || "all rows",
             |mut region| {
                 let w = &self.witness;
-                let mut a_cells: Vec<Cell> =
-                    Vec::with_capacity(self.rows / crate::witness::COPY_STRIDE + 1);
+                let mut a_cells: Vec<Cell> = Vec::with_capacity(self.rows / crate::witness::COPY_STRIDE + 1);
                 let mut c_cells: Vec<Cell> = Vec::with_capacity(a_cells.capacity());
                 let stride = crate::witness::COPY_STRIDE;
                 for row in 0..self.rows {
@@ -111,20 +92,10 @@ impl Circuit<Fr> for Synthetic {
                     }
                     region.assign_fixed(config.q_range, row, Fr::ONE);
                     for (i, (column, values)) in config.advice.iter().zip(&w.advice).enumerate() {
-                        let value = if self.with_advice {
-                            Value::known(values[row])
-                        } else {
-                            Value::unknown()
-                        };
+                        let value = if self.with_advice { Value::known(values[row]) } else { Value::unknown() };
                         let cell = region.assign_advice(*column, row, value).cell();
-                        if (i == 0 && row % stride == 1)
-                            || (i == 2 && row % stride == 0 && row + 1 < self.rows)
-                        {
-                            if i == 0 {
-                                a_cells.push(cell)
-                            } else {
-                                c_cells.push(cell)
-                            }
+                        if (i == 0 && row % stride == 1) || (i == 2 && row % stride == 0 && row + 1 < self.rows) {
+                            if i == 0 { a_cells.push(cell) } else { c_cells.push(cell) }
                         }
                     }
                 }
@@ -141,19 +112,12 @@ pub fn run(k: u32) -> Result<Measurement, String> {
     let params = ParamsKZG::<Bn256>::setup(k, ChaCha20Rng::seed_from_u64(SRS_SEED));
     let mut cs = ConstraintSystem::<Fr>::default();
     Synthetic::configure(&mut cs);
-    let rows = (1usize << k)
-        .checked_sub(cs.minimum_rows())
-        .ok_or("k is too small for halo2-axiom")?;
-    let circuit = Synthetic {
-        witness: Arc::new(Witness::generate(rows, WITNESS_SEED)),
-        rows,
-        with_advice: true,
-    };
+    let rows = (1usize << k).checked_sub(cs.minimum_rows()).ok_or("k is too small for halo2-axiom")?;
+    let circuit = Synthetic { witness: Arc::new(Witness::generate(rows, WITNESS_SEED)), rows, with_advice: true };
 
     let start = Instant::now();
     let vk = keygen_vk(&params, &circuit).map_err(|e| format!("halo2-axiom keygen_vk: {e:?}"))?;
-    let pk =
-        keygen_pk(&params, vk, &circuit).map_err(|e| format!("halo2-axiom keygen_pk: {e:?}"))?;
+    let pk = keygen_pk(&params, vk, &circuit).map_err(|e| format!("halo2-axiom keygen_pk: {e:?}"))?;
     let keygen_s = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
@@ -182,10 +146,5 @@ pub fn run(k: u32) -> Result<Measurement, String> {
     .map_err(|e| format!("halo2-axiom verify_proof: {e:?}"))?;
     let verify_s = start.elapsed().as_secs_f64();
 
-    Ok(Measurement {
-        keygen_s,
-        prove_s,
-        verify_s,
-        proof_bytes: proof.len(),
-    })
+    Ok(Measurement { keygen_s, prove_s, verify_s, proof_bytes: proof.len() })
 }

@@ -50,9 +50,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32), Strin
     let (mut prover, mut k) = (None, None);
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         match flag.as_str() {
             "--prover" => {
                 prover = Some(match value.as_str() {
@@ -62,15 +60,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32), Strin
                 })
             }
             "--k" => {
-                let parsed: u32 = value
-                    .parse()
-                    .map_err(|_| format!("--k wants an integer, got {value:?}"))?;
+                let parsed: u32 = value.parse().map_err(|_| format!("--k wants an integer, got {value:?}"))?;
                 if !K_RANGE.contains(&parsed) {
-                    return Err(format!(
-                        "--k must be in {}..={}, got {parsed}",
-                        K_RANGE.start(),
-                        K_RANGE.end()
-                    ));
+                    return Err(format!("--k must be in {}..={}, got {parsed}", K_RANGE.start(), K_RANGE.end()));
                 }
                 k = Some(parsed);
             }
@@ -86,10 +78,7 @@ fn peak_rss_mib() -> Result<f64, String> {
     // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is a valid `who`.
     let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
     if rc != 0 {
-        return Err(format!(
-            "getrusage failed: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(format!("getrusage failed: {}", std::io::Error::last_os_error()));
     }
     // SAFETY: getrusage returned 0, so the struct is initialised.
     let usage = unsafe { usage.assume_init() };

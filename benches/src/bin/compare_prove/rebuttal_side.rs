@@ -6,8 +6,8 @@ use ff::Field;
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
 use rebuttal_prover::circuit::{
-    AdviceAssignment, AdviceColumn, AssignError, ChallengeValues, Circuit, ConstraintSystem,
-    FixedAssignment, FixedColumn, Phase,
+    AdviceAssignment, AdviceColumn, AssignError, ChallengeValues, Circuit, ConstraintSystem, FixedAssignment,
+    FixedColumn, Phase,
 };
 use rebuttal_prover::plonk::{keygen, prove, verify};
 use rebuttal_prover::srs::Srs;
@@ -47,8 +47,7 @@ impl Circuit for Synthetic {
             [
                 (
                     "q_l·a + q_r·b + q_m·a·b − q_o·c + q_c = 0",
-                    q_l.cur() * a.cur() + q_r.cur() * b.cur() + q_m.cur() * a.cur() * b.cur()
-                        - q_o.cur() * c.cur()
+                    q_l.cur() * a.cur() + q_r.cur() * b.cur() + q_m.cur() * a.cur() * b.cur() - q_o.cur() * c.cur()
                         + q_c.cur(),
                 ),
                 ("d = a + e", q_range.cur() * (d.cur() - a.cur() - e.cur())),
@@ -56,12 +55,7 @@ impl Circuit for Synthetic {
         );
         let table = cs.lookup_table("bytes", vec![bytes.cur()]);
         cs.lookup("e is a byte", vec![q_range.cur() * e.cur()], table);
-        Config {
-            selectors,
-            q_range,
-            advice,
-            bytes,
-        }
+        Config { selectors, q_range, advice, bytes }
     }
 
     fn assign_fixed(&self, c: &Config, fixed: &mut FixedAssignment<'_>) -> Result<(), AssignError> {
@@ -106,13 +100,10 @@ impl Circuit for Synthetic {
 
 pub fn run(k: u32) -> Result<Measurement, String> {
     let srs = Srs::unsafe_setup(k, SRS_SEED).map_err(|e| format!("rebuttal SRS setup: {e:?}"))?;
-    let circuit = Synthetic {
-        witness: Witness::generate(1 << k, WITNESS_SEED),
-    };
+    let circuit = Synthetic { witness: Witness::generate(1 << k, WITNESS_SEED) };
 
     let start = Instant::now();
-    let pk =
-        keygen(&srs, &circuit, k, &CpuBackend).map_err(|e| format!("rebuttal keygen: {e:?}"))?;
+    let pk = keygen(&srs, &circuit, k, &CpuBackend).map_err(|e| format!("rebuttal keygen: {e:?}"))?;
     let keygen_s = start.elapsed().as_secs_f64();
 
     let start = Instant::now();
@@ -123,10 +114,5 @@ pub fn run(k: u32) -> Result<Measurement, String> {
     verify(pk.vk(), &circuit.instances(), &proof).map_err(|e| format!("rebuttal verify: {e:?}"))?;
     let verify_s = start.elapsed().as_secs_f64();
 
-    Ok(Measurement {
-        keygen_s,
-        prove_s,
-        verify_s,
-        proof_bytes: proof.len(),
-    })
+    Ok(Measurement { keygen_s, prove_s, verify_s, proof_bytes: proof.len() })
 }

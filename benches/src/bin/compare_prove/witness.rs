@@ -30,8 +30,7 @@ fn random_element<F: PrimeField>(rng: &mut ChaCha20Rng, two_128: F) -> F {
 
 /// Fills one chunk of rows of the columns `[q_l, q_r, q_m, q_o, q_c, a, b, c, d, e]`.
 fn fill_chunk<F: PrimeField>(seed: u64, index: usize, cols: &mut [&mut [F]]) {
-    let mut rng =
-        ChaCha20Rng::seed_from_u64(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut rng = ChaCha20Rng::seed_from_u64(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let two_128 = F::from_u128(1u128 << 127).double();
     for i in 0..cols[0].len() {
         let q_l = F::from(rng.r#gen::<u32>() as u64);
@@ -40,19 +39,12 @@ fn fill_chunk<F: PrimeField>(seed: u64, index: usize, cols: &mut [&mut [F]]) {
         let q_o = F::ONE;
         let q_c = random_element::<F>(&mut rng, two_128);
         // The row after a copy row starts from the previous row's output.
-        let a = if i % COPY_STRIDE == 1 {
-            cols[7][i - 1]
-        } else {
-            random_element(&mut rng, two_128)
-        };
+        let a = if i % COPY_STRIDE == 1 { cols[7][i - 1] } else { random_element(&mut rng, two_128) };
         let b = random_element::<F>(&mut rng, two_128);
         let e = F::from(rng.r#gen::<u8>() as u64);
         let d = a + e;
         let c = q_l * a + q_r * b + q_m * a * b + q_c;
-        for (column, value) in cols
-            .iter_mut()
-            .zip([q_l, q_r, q_m, q_o, q_c, a, b, c, d, e])
-        {
+        for (column, value) in cols.iter_mut().zip([q_l, q_r, q_m, q_o, q_c, a, b, c, d, e]) {
             column[i] = value;
         }
     }
@@ -65,19 +57,12 @@ impl<F: PrimeField> Witness<F> {
         {
             let mut per_column: Vec<std::slice::ChunksMut<'_, F>> =
                 columns.iter_mut().map(|c| c.chunks_mut(CHUNK)).collect();
-            let chunks: Vec<Vec<&mut [F]>> = (0..rows.div_ceil(CHUNK))
-                .map(|_| per_column.iter_mut().filter_map(Iterator::next).collect())
-                .collect();
-            chunks
-                .into_par_iter()
-                .enumerate()
-                .for_each(|(i, mut cols)| fill_chunk(seed, i, &mut cols));
+            let chunks: Vec<Vec<&mut [F]>> =
+                (0..rows.div_ceil(CHUNK)).map(|_| per_column.iter_mut().filter_map(Iterator::next).collect()).collect();
+            chunks.into_par_iter().enumerate().for_each(|(i, mut cols)| fill_chunk(seed, i, &mut cols));
         }
         let [q_l, q_r, q_m, q_o, q_c, a, b, c, d, e] = columns;
-        Witness {
-            selectors: [q_l, q_r, q_m, q_o, q_c],
-            advice: [a, b, c, d, e],
-        }
+        Witness { selectors: [q_l, q_r, q_m, q_o, q_c], advice: [a, b, c, d, e] }
     }
 
     /// Rows `i` with a copy `c[i] = a[i + 1]`, among the first `rows`.

@@ -83,4 +83,3 @@ fn check_len(values: &[Fr], domain: &Domain) -> Result<(), BackendError> {
     }
     Ok(())
 }
-
