@@ -105,13 +105,7 @@ pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend)
     fixed_values.extend(selector_values(&domain, usable));
     debug_assert_eq!(fixed_values.len(), ext.cs.num_fixed());
 
-    let fixed_coeffs: Vec<Vec<Fr>> = fixed_values
-        .iter()
-        .map(|v| {
-            let mut c = v.clone();
-            backend.intt(&mut c, &domain).map(|_| c)
-        })
-        .collect::<Result<_, _>>()?;
+    let fixed_coeffs = interpolate_all(&fixed_values, &domain, backend)?;
     let powers = &srs.g1_powers()[..n];
     let bases = backend.prepare_bases(powers)?;
     let commit = |coeffs: &Vec<Fr>| backend.msm_prepared(coeffs, &bases).map(|p| p.to_affine());
@@ -135,6 +129,21 @@ pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend)
         digest,
     };
     Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into() })
+}
+
+/// Coefficients of each column from its values on `domain`.
+pub(super) fn interpolate_all(
+    columns: &[Vec<Fr>],
+    domain: &Domain,
+    backend: &dyn Backend,
+) -> Result<Vec<Vec<Fr>>, BackendError> {
+    columns
+        .iter()
+        .map(|v| {
+            let mut c = v.clone();
+            backend.intt(&mut c, domain).map(|_| c)
+        })
+        .collect()
 }
 
 /// Values of `l_0`, `l_last`, `l_active` and `x` (in that order, the extended system's last

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use group::Curve;
 use rayon::prelude::*;
 
-use super::keygen::{PROTOCOL_VERSION, ProvingKey, VerifyingKey, selector_values};
+use super::keygen::{PROTOCOL_VERSION, ProvingKey, VerifyingKey, interpolate_all, selector_values};
 use super::vk_bytes::VkError;
 use crate::arith::{Domain, Fr, G1Affine};
 use crate::backend::{Backend, BackendError, CpuBackend};
@@ -124,13 +124,7 @@ impl ProvingKey {
         }
         fixed_values.extend(selector_values(&domain, ext.cs.usable_rows(vk.k)));
         let backend = CpuBackend;
-        let fixed_coeffs: Vec<Vec<Fr>> = fixed_values
-            .iter()
-            .map(|v| {
-                let mut c = v.clone();
-                backend.intt(&mut c, &domain).map(|_| c)
-            })
-            .collect::<Result<_, _>>()?;
+        let fixed_coeffs = interpolate_all(&fixed_values, &domain, &backend)?;
         let bases = backend.prepare_bases(&srs_powers)?;
         let expected = vk.fixed_commitments.iter().chain(&vk.sigma_commitments);
         for (i, (coeffs, commitment)) in fixed_coeffs.iter().zip(expected).enumerate() {

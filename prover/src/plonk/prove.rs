@@ -9,7 +9,7 @@ use group::Curve;
 use rayon::prelude::*;
 
 use super::argument::{Extended, delta_power};
-use super::keygen::ProvingKey;
+use super::keygen::{ProvingKey, interpolate_all};
 use super::poly::{divide_by_linear, evaluate, interpolate};
 use super::proof::{Poly, ProofShape};
 use super::shape::encode_shape;
@@ -246,13 +246,7 @@ pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) ->
     let bits = extension_bits(shape.degree);
     let big = Domain::new(k + bits).map_err(|_| ProveError::QuotientDomainTooLarge { k: k + bits })?;
     let program = Program::compile([&ext.combined()]);
-    let instance_coeffs: Vec<Vec<Fr>> = instance_values
-        .iter()
-        .map(|v| {
-            let mut c = v.clone();
-            backend.intt(&mut c, &domain).map(|_| c)
-        })
-        .collect::<Result<_, _>>()?;
+    let instance_coeffs = interpolate_all(&instance_values, &domain, backend)?;
     let used: std::collections::HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
     let g = Domain::coset_generator();
     let factor = 1usize << bits;
