@@ -129,3 +129,10 @@ fn params_kzg_round_trip_and_lagrange_points_are_right() {
     huge[..4].copy_from_slice(&40u32.to_le_bytes());
     assert!(matches!(Srs::read_params_kzg(Cursor::new(&huge)), Err(SrsError::TooLarge { k: 40 })));
 }
+
+#[test]
+fn a_params_header_claiming_a_huge_k_over_a_short_file_is_an_error() {
+    // k = 28 would mean 16 GiB of points; the file has none.
+    let err = Srs::read_params_kzg(Cursor::new(28u32.to_le_bytes().to_vec())).unwrap_err();
+    assert!(matches!(err, SrsError::Truncated { found: 0, .. }), "{err}");
+}

@@ -28,13 +28,11 @@ impl Srs {
             return Err(SrsError::TooLarge { k });
         }
         let n = 1usize << k;
-        let mut g1_bytes = vec![0u8; n * 64];
-        read_section(&mut reader, &mut g1_bytes, "ParamsKZG g")?;
+        let g1_bytes = read_exact_growing(&mut reader, n * 64, "ParamsKZG g")?;
         let g1_powers = parse_g1_points(&g1_bytes, "ParamsKZG g point")?;
         // The Lagrange points: only their presence is checked.
-        read_section(&mut reader, &mut g1_bytes, "ParamsKZG g_lagrange")?;
-        let mut g2_bytes = [0u8; 256];
-        read_section(&mut reader, &mut g2_bytes, "ParamsKZG g2 and s_g2")?;
+        read_exact_growing(&mut reader, n * 64, "ParamsKZG g_lagrange")?;
+        let g2_bytes = read_exact_growing(&mut reader, 256, "ParamsKZG g2 and s_g2")?;
         let g2 =
             raw_g2(&g2_bytes[..128]).map_err(|source| SrsError::BadPoint { what: "ParamsKZG g2".into(), source })?;
         let tau_g2 =
@@ -71,21 +69,13 @@ impl Srs {
     }
 }
 
-fn read_section(reader: &mut impl Read, buf: &mut [u8], what: &str) -> Result<(), SrsError> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => {
-                return Err(SrsError::Truncated {
-                    what: what.into(),
-                    expected: buf.len() as u64,
-                    found: filled as u64,
-                });
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(source) => return Err(SrsError::Io { what: what.into(), source }),
-        }
+/// Reads exactly `len` bytes. The buffer grows only as data arrives, so a header that claims a
+/// huge `k` over a short input is a `Truncated` error, not a huge allocation.
+fn read_exact_growing(reader: &mut impl Read, len: usize, what: &str) -> Result<Vec<u8>, SrsError> {
+    let mut buf = Vec::with_capacity(len.min(1 << 20));
+    reader.take(len as u64).read_to_end(&mut buf).map_err(|source| SrsError::Io { what: what.into(), source })?;
+    if buf.len() != len {
+        return Err(SrsError::Truncated { what: what.into(), expected: len as u64, found: buf.len() as u64 });
     }
-    Ok(())
+    Ok(buf)
 }
