@@ -4,13 +4,18 @@
 #
 #   benches/compare_prove.sh [K ...]        (default: 14 16 18 20)
 #
-# CARGO_TARGET_DIR is honoured (default: <workspace>/target).
+# Environment: REPEAT (default 3) proofs per process, reported as the fastest run (wall and CPU
+# time separately) and the median wall time; ROUNDS (default 1) passes over all (k, prover)
+# pairs, alternating the provers so that both see the same machine load. CARGO_TARGET_DIR is
+# honoured (default: <workspace>/target). The load average is printed before and after.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 ks=("$@")
 [ ${#ks[@]} -eq 0 ] && ks=(14 16 18 20)
+repeat="${REPEAT:-3}"
+rounds="${ROUNDS:-1}"
 
 (cd "$root" && CARGO_TARGET_DIR="$target" cargo build --release -q -p rebuttal-benches --features compare-halo2 --bin compare_prove)
 bin="$target/release/compare_prove"
@@ -18,30 +23,45 @@ bin="$target/release/compare_prove"
 # field NAME LINE: the value of NAME=... in a result line.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+
+echo "load before: $(uptime)" >&2
 declare -A out
+for ((round = 1; round <= rounds; round++)); do
+  for k in "${ks[@]}"; do
+    # Alternate which prover goes first, so neither always runs on the warmer or quieter slot.
+    provers=(rebuttal halo2-axiom)
+    (( (round + k) % 2 )) && provers=(halo2-axiom rebuttal)
+    for p in "${provers[@]}"; do
+      line="$("$bin" --prover "$p" --k "$k" --repeat "$repeat")"
+      echo "round=$round $line" >&2
+      out[$p,$k,$round]="$line"
+    done
+  done
+done
+echo "load after: $(uptime)" >&2
+
+printf '\n| k | round | prover | keygen s | prove s (min of %s) | prove CPU s | prove median s | verify s | peak RSS MiB | proof bytes |\n|---|---|---|---|---|---|---|---|---|---|\n' "$repeat"
 for k in "${ks[@]}"; do
-  for p in rebuttal halo2-axiom; do
-    line="$("$bin" --prover "$p" --k "$k")"
-    echo "$line" >&2
-    out[$p,$k]="$line"
+  for ((round = 1; round <= rounds; round++)); do
+    for p in rebuttal halo2-axiom; do
+      l="${out[$p,$k,$round]}"
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$k" "$round" "$p" "$(field keygen_s "$l")" \
+        "$(field prove_s "$l")" "$(field prove_cpu_s "$l")" "$(field prove_median_s "$l")" "$(field verify_s "$l")" \
+        "$(field peak_rss_mib "$l")" "$(field proof_bytes "$l")"
+    done
   done
 done
 
-printf '\n| k | prover | keygen s | prove s | verify s | peak RSS MiB | proof bytes |\n|---|---|---|---|---|---|---|\n'
+printf '\n| k | round | prove wall: halo2-axiom / rebuttal | prove CPU: halo2-axiom / rebuttal | keygen: halo2-axiom / rebuttal | peak RSS MiB (rebuttal / halo2-axiom) | proof bytes (rebuttal / halo2-axiom) |\n|---|---|---|---|---|---|---|\n'
 for k in "${ks[@]}"; do
-  for p in rebuttal halo2-axiom; do
-    l="${out[$p,$k]}"
-    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$k" "$p" "$(field keygen_s "$l")" "$(field prove_s "$l")" \
-      "$(field verify_s "$l")" "$(field peak_rss_mib "$l")" "$(field proof_bytes "$l")"
+  for ((round = 1; round <= rounds; round++)); do
+    r="${out[rebuttal,$k,$round]}"; h="${out[halo2-axiom,$k,$round]}"
+    printf '| %s | %s | %sx | %sx | %sx | %s / %s | %s / %s |\n' "$k" "$round" \
+      "$(ratio "$(field prove_s "$h")" "$(field prove_s "$r")")" \
+      "$(ratio "$(field prove_cpu_s "$h")" "$(field prove_cpu_s "$r")")" \
+      "$(ratio "$(field keygen_s "$h")" "$(field keygen_s "$r")")" \
+      "$(field peak_rss_mib "$r")" "$(field peak_rss_mib "$h")" \
+      "$(field proof_bytes "$r")" "$(field proof_bytes "$h")"
   done
-done
-
-printf '\n| k | prove: halo2-axiom / rebuttal | keygen: halo2-axiom / rebuttal | peak RSS MiB (rebuttal / halo2-axiom) | proof bytes (rebuttal / halo2-axiom) |\n|---|---|---|---|---|\n'
-for k in "${ks[@]}"; do
-  r="${out[rebuttal,$k]}"; h="${out[halo2-axiom,$k]}"
-  printf '| %s | %.2fx | %.2fx | %s / %s | %s / %s |\n' "$k" \
-    "$(awk -v a="$(field prove_s "$h")" -v b="$(field prove_s "$r")" 'BEGIN{print a/b}')" \
-    "$(awk -v a="$(field keygen_s "$h")" -v b="$(field keygen_s "$r")" 'BEGIN{print a/b}')" \
-    "$(field peak_rss_mib "$r")" "$(field peak_rss_mib "$h")" \
-    "$(field proof_bytes "$r")" "$(field proof_bytes "$h")"
 done

@@ -1,7 +1,6 @@
 //! The synthetic circuit on halo2-axiom 0.5.3 (KZG, SHPLONK, Blake2b transcript).
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use ff::Field;
 use halo2_axiom::circuit::{Cell, Layouter, SimpleFloorPlanner, Value};
@@ -20,7 +19,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use crate::witness::Witness;
-use crate::{Measurement, SRS_SEED, WITNESS_SEED};
+use crate::{Measurement, SRS_SEED, WITNESS_SEED, repeat_proving, timed};
 
 #[derive(Clone)]
 struct Synthetic {
@@ -108,43 +107,43 @@ impl Circuit<Fr> for Synthetic {
     }
 }
 
-pub fn run(k: u32) -> Result<Measurement, String> {
+pub fn run(k: u32, repeat: usize) -> Result<Measurement, String> {
     let params = ParamsKZG::<Bn256>::setup(k, ChaCha20Rng::seed_from_u64(SRS_SEED));
     let mut cs = ConstraintSystem::<Fr>::default();
     Synthetic::configure(&mut cs);
     let rows = (1usize << k).checked_sub(cs.minimum_rows()).ok_or("k is too small for halo2-axiom")?;
     let circuit = Synthetic { witness: Arc::new(Witness::generate(rows, WITNESS_SEED)), rows, with_advice: true };
 
-    let start = Instant::now();
-    let vk = keygen_vk(&params, &circuit).map_err(|e| format!("halo2-axiom keygen_vk: {e:?}"))?;
-    let pk = keygen_pk(&params, vk, &circuit).map_err(|e| format!("halo2-axiom keygen_pk: {e:?}"))?;
-    let keygen_s = start.elapsed().as_secs_f64();
+    let (pk, keygen) = timed(|| {
+        let vk = keygen_vk(&params, &circuit).map_err(|e| format!("halo2-axiom keygen_vk: {e:?}"))?;
+        keygen_pk(&params, vk, &circuit).map_err(|e| format!("halo2-axiom keygen_pk: {e:?}"))
+    })?;
 
-    let start = Instant::now();
-    let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(Vec::new());
-    create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
-        &params,
-        &pk,
-        &[circuit],
-        &[&[]],
-        ChaCha20Rng::seed_from_u64(WITNESS_SEED + 1),
-        &mut transcript,
-    )
-    .map_err(|e| format!("halo2-axiom create_proof: {e:?}"))?;
-    let proof = transcript.finalize();
-    let prove_s = start.elapsed().as_secs_f64();
+    let (proof, proves) = repeat_proving(repeat, false, || {
+        let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(Vec::new());
+        create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
+            &params,
+            &pk,
+            &[circuit.clone()],
+            &[&[]],
+            ChaCha20Rng::seed_from_u64(WITNESS_SEED + 1),
+            &mut transcript,
+        )
+        .map_err(|e| format!("halo2-axiom create_proof: {e:?}"))?;
+        Ok(transcript.finalize())
+    })?;
 
-    let start = Instant::now();
-    let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(&proof[..]);
-    verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
-        params.verifier_params(),
-        pk.get_vk(),
-        SingleStrategy::new(&params),
-        &[&[]],
-        &mut transcript,
-    )
-    .map_err(|e| format!("halo2-axiom verify_proof: {e:?}"))?;
-    let verify_s = start.elapsed().as_secs_f64();
+    let ((), verify) = timed(|| {
+        let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(&proof[..]);
+        verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
+            params.verifier_params(),
+            pk.get_vk(),
+            SingleStrategy::new(&params),
+            &[&[]],
+            &mut transcript,
+        )
+        .map_err(|e| format!("halo2-axiom verify_proof: {e:?}"))
+    })?;
 
-    Ok(Measurement { keygen_s, prove_s, verify_s, proof_bytes: proof.len() })
+    Ok(Measurement { keygen, proves, verify, proof_bytes: proof.len() })
 }

@@ -2,9 +2,16 @@
 //! times, the proof size and the process's peak memory on one line:
 //!
 //! ```text
-//! compare_prove --prover rebuttal|halo2-axiom --k K
-//! prover=rebuttal k=16 keygen_s=.. prove_s=.. verify_s=.. proof_bytes=.. peak_rss_mib=..
+//! compare_prove --prover rebuttal|halo2-axiom --k K [--repeat N]
+//! prover=rebuttal k=16 keygen_s=.. keygen_cpu_s=.. prove_s=.. prove_cpu_s=.. prove_median_s=.. \
+//!   proves=N verify_s=.. verify_cpu_s=.. proof_bytes=.. peak_rss_mib=..
 //! ```
+//!
+//! `*_s` is wall-clock time, `*_cpu_s` the process's CPU time (user + system, all threads) over
+//! the same interval: on a shared machine CPU time is the less load-sensitive of the two. With
+//! `--repeat N` the proof is made `N` times with the same keys; `prove_s` and `prove_cpu_s` are the
+//! minimum over the runs, `prove_median_s` the median wall-clock time, and every run must give
+//! the same proof bytes.
 //!
 //! The circuit (see `witness.rs`): `2^k` rows (all usable rows) of a vanilla PLONK gate over
 //! advice `a, b, c, d, e` with fixed `q_l, q_r, q_m, q_o, q_c`, `d = a + e`, an 8-bit range
@@ -17,15 +24,59 @@ mod rebuttal_side;
 mod witness;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 const SRS_SEED: u64 = 42;
 const WITNESS_SEED: u64 = 7;
 const K_RANGE: std::ops::RangeInclusive<u32> = 9..=24;
 
+/// Wall-clock and CPU time of one piece of work.
+#[derive(Debug, Clone, Copy)]
+struct Timing {
+    wall_s: f64,
+    cpu_s: f64,
+}
+
+/// The process's CPU time so far (user + system, summed over all threads), in seconds.
+fn cpu_seconds() -> Result<f64, String> {
+    let usage = rusage()?;
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    Ok(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+}
+
+/// Runs `work` and measures it.
+fn timed<T>(work: impl FnOnce() -> Result<T, String>) -> Result<(T, Timing), String> {
+    let (cpu, wall) = (cpu_seconds()?, Instant::now());
+    let value = work()?;
+    let wall_s = wall.elapsed().as_secs_f64();
+    Ok((value, Timing { wall_s, cpu_s: cpu_seconds()? - cpu }))
+}
+
+/// Makes the proof `repeat` times (at least once) with `prove`; with `deterministic`, every run
+/// must return the same bytes (halo2-axiom draws fresh randomness inside `create_proof`, so its
+/// proofs differ). Returns the first proof and each run's timing.
+fn repeat_proving(
+    repeat: usize,
+    deterministic: bool,
+    mut prove: impl FnMut() -> Result<Vec<u8>, String>,
+) -> Result<(Vec<u8>, Vec<Timing>), String> {
+    let (proof, first) = timed(&mut prove)?;
+    let mut timings = vec![first];
+    for run in 1..repeat {
+        let (again, timing) = timed(&mut prove)?;
+        if deterministic && again != proof {
+            return Err(format!("proving run {run} gave other proof bytes than run 0"));
+        }
+        timings.push(timing);
+    }
+    Ok((proof, timings))
+}
+
 struct Measurement {
-    keygen_s: f64,
-    prove_s: f64,
-    verify_s: f64,
+    keygen: Timing,
+    /// One timing per proving run.
+    proves: Vec<Timing>,
+    verify: Timing,
     proof_bytes: usize,
 }
 
@@ -44,10 +95,13 @@ impl Prover {
     }
 }
 
-const USAGE: &str = "usage: compare_prove --prover rebuttal|halo2-axiom --k K";
+const USAGE: &str = "usage: compare_prove --prover rebuttal|halo2-axiom --k K [--repeat N]";
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32), String> {
-    let (mut prover, mut k) = (None, None);
+/// At most this many proving runs per process.
+const MAX_REPEAT: usize = 100;
+
+fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32, usize), String> {
+    let (mut prover, mut k, mut repeat) = (None, None, 1);
     let mut args = args.peekable();
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
@@ -66,14 +120,20 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32), Strin
                 }
                 k = Some(parsed);
             }
+            "--repeat" => {
+                repeat = value.parse().map_err(|_| format!("--repeat wants an integer, got {value:?}"))?;
+                if !(1..=MAX_REPEAT).contains(&repeat) {
+                    return Err(format!("--repeat must be in 1..={MAX_REPEAT}, got {repeat}"));
+                }
+            }
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    Ok((prover.ok_or(USAGE)?, k.ok_or(USAGE)?))
+    Ok((prover.ok_or(USAGE)?, k.ok_or(USAGE)?, repeat))
 }
 
-/// The process's peak resident set size in MiB (`ru_maxrss` is in KiB on Linux).
-fn peak_rss_mib() -> Result<f64, String> {
+/// `getrusage(RUSAGE_SELF)`.
+fn rusage() -> Result<libc::rusage, String> {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is a valid `who`.
     let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
@@ -81,22 +141,35 @@ fn peak_rss_mib() -> Result<f64, String> {
         return Err(format!("getrusage failed: {}", std::io::Error::last_os_error()));
     }
     // SAFETY: getrusage returned 0, so the struct is initialised.
-    let usage = unsafe { usage.assume_init() };
-    Ok(usage.ru_maxrss as f64 / 1024.0)
+    Ok(unsafe { usage.assume_init() })
+}
+
+/// The process's peak resident set size in MiB (`ru_maxrss` is in KiB on Linux).
+fn peak_rss_mib() -> Result<f64, String> {
+    Ok(rusage()?.ru_maxrss as f64 / 1024.0)
 }
 
 fn run() -> Result<(), String> {
-    let (prover, k) = parse_args(std::env::args().skip(1))?;
+    let (prover, k, repeat) = parse_args(std::env::args().skip(1))?;
     let m = match prover {
-        Prover::Rebuttal => rebuttal_side::run(k)?,
-        Prover::Halo2Axiom => halo2_side::run(k)?,
+        Prover::Rebuttal => rebuttal_side::run(k, repeat)?,
+        Prover::Halo2Axiom => halo2_side::run(k, repeat)?,
     };
+    let min = |f: fn(&Timing) -> f64| m.proves.iter().map(f).fold(f64::INFINITY, f64::min);
+    let mut walls: Vec<f64> = m.proves.iter().map(|t| t.wall_s).collect();
+    walls.sort_by(f64::total_cmp);
+    let median = walls[walls.len() / 2];
     println!(
-        "prover={} k={k} keygen_s={:.3} prove_s={:.3} verify_s={:.4} proof_bytes={} peak_rss_mib={:.1}",
+        "prover={} k={k} keygen_s={:.3} keygen_cpu_s={:.3} prove_s={:.3} prove_cpu_s={:.3} prove_median_s={median:.3} \
+         proves={} verify_s={:.4} verify_cpu_s={:.4} proof_bytes={} peak_rss_mib={:.1}",
         prover.name(),
-        m.keygen_s,
-        m.prove_s,
-        m.verify_s,
+        m.keygen.wall_s,
+        m.keygen.cpu_s,
+        min(|t| t.wall_s),
+        min(|t| t.cpu_s),
+        m.proves.len(),
+        m.verify.wall_s,
+        m.verify.cpu_s,
         m.proof_bytes,
         peak_rss_mib()?
     );

@@ -1,7 +1,5 @@
 //! The synthetic circuit on rebuttal.
 
-use std::time::Instant;
-
 use ff::Field;
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
@@ -13,7 +11,7 @@ use rebuttal_prover::plonk::{keygen, prove, verify};
 use rebuttal_prover::srs::Srs;
 
 use crate::witness::Witness;
-use crate::{Measurement, SRS_SEED, WITNESS_SEED};
+use crate::{Measurement, SRS_SEED, WITNESS_SEED, repeat_proving, timed};
 
 struct Synthetic {
     witness: Witness<Fr>,
@@ -98,21 +96,16 @@ impl Circuit for Synthetic {
     }
 }
 
-pub fn run(k: u32) -> Result<Measurement, String> {
+pub fn run(k: u32, repeat: usize) -> Result<Measurement, String> {
     let srs = Srs::unsafe_setup(k, SRS_SEED).map_err(|e| format!("rebuttal SRS setup: {e:?}"))?;
     let circuit = Synthetic { witness: Witness::generate(1 << k, WITNESS_SEED) };
 
-    let start = Instant::now();
-    let pk = keygen(&srs, &circuit, k, &CpuBackend).map_err(|e| format!("rebuttal keygen: {e:?}"))?;
-    let keygen_s = start.elapsed().as_secs_f64();
+    let (pk, keygen) = timed(|| keygen(&srs, &circuit, k, &CpuBackend).map_err(|e| format!("rebuttal keygen: {e:?}")))?;
+    let (proof, proves) = repeat_proving(repeat, true, || {
+        prove(&pk, &circuit, &CpuBackend).map_err(|e| format!("rebuttal prove: {e:?}"))
+    })?;
+    let ((), verify) =
+        timed(|| verify(pk.vk(), &circuit.instances(), &proof).map_err(|e| format!("rebuttal verify: {e:?}")))?;
 
-    let start = Instant::now();
-    let proof = prove(&pk, &circuit, &CpuBackend).map_err(|e| format!("rebuttal prove: {e:?}"))?;
-    let prove_s = start.elapsed().as_secs_f64();
-
-    let start = Instant::now();
-    verify(pk.vk(), &circuit.instances(), &proof).map_err(|e| format!("rebuttal verify: {e:?}"))?;
-    let verify_s = start.elapsed().as_secs_f64();
-
-    Ok(Measurement { keygen_s, prove_s, verify_s, proof_bytes: proof.len() })
+    Ok(Measurement { keygen, proves, verify, proof_bytes: proof.len() })
 }
