@@ -10,10 +10,12 @@
 
 pub mod argument;
 mod keygen;
+mod lagrange;
 mod pk_bytes;
 mod poly;
 pub mod proof;
 mod prove;
+mod quotient;
 mod shape;
 mod verify;
 mod vk_bytes;

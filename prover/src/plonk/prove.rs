@@ -12,6 +12,7 @@ use super::argument::{Extended, delta_power};
 use super::keygen::{ProvingKey, interpolate_all};
 use super::poly::{divide_by_linear, evaluate, interpolate};
 use super::proof::{Poly, ProofShape};
+use super::quotient::{QuotientInput, quotient_evaluations};
 use super::shape::encode_shape;
 use crate::arith::{Domain, Fr, G1Affine};
 use crate::backend::{Backend, BackendError, PreparedBases};
@@ -245,42 +246,18 @@ pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) ->
     // The quotient, one sub-coset of the extended coset at a time.
     let bits = extension_bits(shape.degree);
     let big = Domain::new(k + bits).map_err(|_| ProveError::QuotientDomainTooLarge { k: k + bits })?;
-    let program = Program::compile([&ext.combined()]);
     let instance_coeffs = interpolate_all(&instance_values, &domain, backend)?;
-    let used: std::collections::HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
+    let input = QuotientInput {
+        ext,
+        domain: &domain,
+        usable,
+        fixed_coeffs: &pk.fixed_coeffs,
+        advice_coeffs: &advice_coeffs,
+        instance_coeffs: &instance_coeffs,
+        challenges: &challenges,
+    };
+    let mut quotient_evals = quotient_evaluations(&input, &big, backend)?;
     let g = Domain::coset_generator();
-    let factor = 1usize << bits;
-    let mut quotient_evals = vec![Fr::ZERO; n * factor];
-    for t in 0..factor {
-        let shift = g * big.omega().pow_vartime([t as u64]);
-        let on_coset = |col: Column, coeffs: &Vec<Fr>| -> Result<Vec<Fr>, BackendError> {
-            if !used.contains(&col) {
-                return Ok(Vec::new());
-            }
-            let mut v = coeffs.clone();
-            backend.coset_ntt(&mut v, &domain, shift)?;
-            Ok(v)
-        };
-        let fixed: Vec<Vec<Fr>> = ext
-            .cs
-            .fixed_columns()
-            .map(|f| on_coset(f.into(), &pk.fixed_coeffs[f.index()]))
-            .collect::<Result<_, _>>()?;
-        let adv: Vec<Vec<Fr>> =
-            ext.cs.advice_columns().map(|a| on_coset(a.into(), &advice_coeffs[a.index()])).collect::<Result<_, _>>()?;
-        let inst: Vec<Vec<Fr>> = ext
-            .cs
-            .instance_columns()
-            .map(|i| on_coset(i.into(), &instance_coeffs[i.index()]))
-            .collect::<Result<_, _>>()?;
-        let columns = Columns { fixed: &fixed, advice: &adv, instance: &inst };
-        let numerator = evaluate_rows(&program, columns, n, n, &challenges).remove(0);
-        let vanishing_inv = Option::<Fr>::from((shift.pow_vartime([n as u64]) - Fr::ONE).invert())
-            .expect("the coset avoids the domain, so X^n − 1 is non-zero on it");
-        for (i, v) in numerator.into_iter().enumerate() {
-            quotient_evals[t + i * factor] = v * vanishing_inv;
-        }
-    }
     backend.coset_intt(&mut quotient_evals, &big, g)?;
     let pieces: Vec<Vec<Fr>> =
         (0..shape.quotient_pieces).map(|i| quotient_evals[i * n..(i + 1) * n].to_vec()).collect();

@@ -4,16 +4,18 @@
 
 use std::collections::HashMap;
 
-use ff::{BatchInvert, Field};
-use group::{Curve, Group};
-use halo2curves::bn256::{G1, Gt, multi_miller_loop};
+use ff::Field;
+use group::Curve;
+use halo2curves::bn256::{Gt, multi_miller_loop};
 use halo2curves::pairing::MillerLoopResult;
 
 use super::keygen::VerifyingKey;
+use super::lagrange::computed_at;
 use super::poly::interpolate_at;
 use super::proof::{Poly, ProofShape};
 use super::prove::absorb_instances;
 use crate::arith::{Domain, Fr, G1Affine};
+use crate::backend::cpu::cpu_msm;
 use crate::circuit::Column;
 use crate::encoding::{EncodingError, fr_from_bytes, g1_from_bytes};
 use crate::transcript::Transcript;
@@ -117,23 +119,29 @@ pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<
 
     // The constraints at x, from the openings and the values the verifier computes itself.
     let x_n = x.pow_vartime([n as u64]);
-    let lagrange = LagrangeAt::new(&domain, x, x_n);
+    let combined = ext.combined();
+    let mut computed_rotations: Vec<i32> = Vec::new();
+    combined.for_each_query(&mut |q| match q.column {
+        Column::Fixed(f) if ext.is_computed_fixed(f) => computed_rotations.push(q.rotation.0),
+        Column::Instance(_) => computed_rotations.push(q.rotation.0),
+        _ => {}
+    });
+    computed_rotations.sort();
+    computed_rotations.dedup();
+    let computed_at = computed_at(&domain, x, usable, instances, &computed_rotations);
     let computed = |column: crate::circuit::FixedColumn, rot: i32| -> Fr {
-        let at = rot as i64;
+        let at = &computed_at[&rot];
         if column == ext.l0 {
-            lagrange.at(0, at)
+            at.l0
         } else if column == ext.l_last {
-            lagrange.at(usable, at)
+            at.l_last
         } else if column == ext.l_active {
-            Fr::ONE - (usable..n).map(|i| lagrange.at(i, at)).sum::<Fr>()
+            at.l_active
         } else {
-            domain.rotate_omega(at) * x
+            domain.rotate_omega(rot as i64) * x
         }
     };
-    let instance_at = |column: usize, rot: i32| -> Fr {
-        instances[column].iter().enumerate().map(|(i, v)| *v * lagrange.at(i, rot as i64)).sum()
-    };
-    let combined = ext.combined();
+    let instance_at = |column: usize, rot: i32| -> Fr { computed_at[&rot].instances[column] };
     let value = combined.evaluate(
         &|c| c,
         &|q| match q.column {
@@ -173,50 +181,33 @@ pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<
     all_points.sort();
     all_points.dedup();
     let z_all: Fr = all_points.iter().map(|&r| u - point(r)).product();
-    let mut f = G1::identity();
+    // F + u·W' as one multi-scalar multiplication: per group, its commitments scaled by
+    // x1^i · x2^s · Z_{T∖S}(u); [1]₁ by −Σ_s x2^s · Z_{T∖S}(u) · r_s(u); W by −Z_T(u); W' by u.
+    let mut scalars: Vec<Fr> = Vec::with_capacity(shape.groups.iter().map(|(_, p)| p.len()).sum::<usize>() + 3);
+    let mut bases: Vec<G1Affine> = Vec::with_capacity(scalars.capacity());
+    let mut g1_scalar = Fr::ZERO;
     let mut x2_power = Fr::ONE;
     for (rots, polys) in &shape.groups {
+        let z_rest: Fr = all_points.iter().filter(|r| !rots.contains(r)).map(|&r| u - point(r)).product();
+        let scale = x2_power * z_rest;
         let mut x1_power = Fr::ONE;
-        let mut c_sum = G1::identity();
         let mut values = vec![Fr::ZERO; rots.len()];
         for &p in polys {
-            c_sum += commitment(p) * x1_power;
+            scalars.push(x1_power * scale);
+            bases.push(commitment(p));
             for (v, &rot) in values.iter_mut().zip(rots) {
                 *v += evals[&(p, rot)] * x1_power;
             }
             x1_power *= x1;
         }
         let points: Vec<Fr> = rots.iter().map(|&rot| point(rot)).collect();
-        let r_at_u = interpolate_at(&points, &values, u);
-        let z_rest: Fr = all_points.iter().filter(|r| !rots.contains(r)).map(|&r| u - point(r)).product();
-        f += (c_sum - vk.g1 * r_at_u) * (x2_power * z_rest);
+        g1_scalar -= interpolate_at(&points, &values, u) * scale;
         x2_power *= x2;
     }
-    f -= w * z_all;
-    let lhs = (f + w_prime * u).to_affine();
+    scalars.extend([g1_scalar, -z_all, u]);
+    bases.extend([vk.g1, w, w_prime]);
+    let lhs = cpu_msm(&scalars, &bases).to_affine();
     let neg_w_prime = -w_prime;
     let result = multi_miller_loop(&[(&lhs, &vk.g2), (&neg_w_prime, &vk.tau_g2)]).final_exponentiation();
     if result == Gt::identity() { Ok(()) } else { Err(VerifyError::OpeningFailed) }
-}
-
-/// Lagrange basis values `L_i(ω^rot · x)` over the domain, from the closed form
-/// `L_i(z) = ω^i (z^n − 1) / (n (z − ω^i))` (with `z^n = x^n` for every rotation).
-struct LagrangeAt<'a> {
-    domain: &'a Domain,
-    x: Fr,
-    numerator: Fr,
-}
-
-impl<'a> LagrangeAt<'a> {
-    fn new(domain: &'a Domain, x: Fr, x_n: Fr) -> Self {
-        Self { domain, x, numerator: (x_n - Fr::ONE) * domain.n_inv() }
-    }
-
-    fn at(&self, i: usize, rot: i64) -> Fr {
-        let z = self.domain.rotate_omega(rot) * self.x;
-        let w_i = self.domain.rotate_omega(i as i64);
-        let mut d = [z - w_i];
-        d.batch_invert();
-        w_i * self.numerator * d[0]
-    }
 }
