@@ -14,7 +14,7 @@
 //!   `P + P` is a doubling inside the batch.
 
 use ff::{Field, PrimeField};
-use group::{Group, prime::PrimeCurveAffine};
+use group::{Curve, Group, prime::PrimeCurveAffine};
 use halo2curves::bn256::Fq;
 use rayon::prelude::*;
 
@@ -86,14 +86,17 @@ pub(super) fn msm(scalars: &[Fr], bases: &[G1Affine]) -> G1 {
         .collect();
     let run = |&(w, lo, hi): &(usize, usize, usize)| -> (usize, G1) {
         let digits = limbs[lo..hi].iter().map(|l| booth_digit(l, w, plan.c));
+        // The top windows hold fewer bits: fewer buckets, and a batch small enough that their
+        // few distinct digits rarely collide with pending additions.
+        let buckets = max_digit(w, plan.c);
         let sum = match plan.strategy {
-            Strategy::BatchAffine { batch } => {
-                let mut acc = BatchAffine::new(plan.c, batch);
+            Strategy::BatchAffine { batch } if batch.min(buckets / 4) >= 8 => {
+                let mut acc = BatchAffine::with_buckets(buckets, batch.min(buckets / 4));
                 let digits: Vec<i32> = digits.collect();
                 acc.accumulate(&digits, &bases[lo..hi]);
                 acc.reduce()
             }
-            Strategy::Projective => accumulate_projective(plan.c, digits.zip(&bases[lo..hi])),
+            _ => accumulate_projective(buckets, digits.zip(&bases[lo..hi])),
         };
         (w, sum)
     };
@@ -207,10 +210,22 @@ fn booth_digit(limbs: &[u64; 4], w: usize, c: usize) -> i32 {
     v + carry_in - (top << c)
 }
 
-/// `digit · base` contributions of one window accumulated with projective buckets, then
-/// reduced to `Σ_b (b+1) · bucket_b`.
-fn accumulate_projective<'a>(c: usize, items: impl Iterator<Item = (i32, &'a G1Affine)>) -> G1 {
-    let mut buckets = vec![G1::identity(); 1 << (c - 1)];
+/// The largest `|digit|` of window `w`: the scalars are canonical, below `2^254`, so a window
+/// holding only the top `m < c` bits has digits up to `2^m` (its bits plus the carry from
+/// below); other windows reach `2^(c−1)`.
+fn max_digit(w: usize, c: usize) -> usize {
+    let full = 1usize << (c - 1);
+    match (Fr::NUM_BITS as usize).checked_sub(w * c) {
+        None | Some(0) => 1,
+        Some(bits) if bits < c - 1 => 1 << bits,
+        Some(_) => full,
+    }
+}
+
+/// `digit · base` contributions of one window (`|digit| ≤ buckets`) accumulated with projective
+/// buckets, then reduced to `Σ_b (b+1) · bucket_b`.
+fn accumulate_projective<'a>(buckets: usize, items: impl Iterator<Item = (i32, &'a G1Affine)>) -> G1 {
+    let mut buckets = vec![G1::identity(); buckets];
     for (digit, base) in items {
         if digit == 0 {
             continue;
@@ -273,10 +288,6 @@ struct BatchAffine {
 }
 
 impl BatchAffine {
-    fn new(c: usize, batch_cap: usize) -> Self {
-        Self::with_buckets(1usize << (c - 1), batch_cap)
-    }
-
     fn with_buckets(buckets: usize, batch_cap: usize) -> Self {
         let batch_cap = batch_cap.max(1);
         Self {
@@ -305,6 +316,29 @@ impl BatchAffine {
             self.add(digit.unsigned_abs() as usize - 1, point);
         }
         self.drain();
+        self.fold_overflow();
+    }
+
+    /// Moves the projective overflow buckets into the affine ones (one batched normalisation,
+    /// then at most one batched addition per bucket), so that [`BatchAffine::reduce`] can use
+    /// row and column sums.
+    fn fold_overflow(&mut self) {
+        if self.overflow.is_empty() {
+            return;
+        }
+        let overflow = std::mem::take(&mut self.overflow);
+        let (buckets, points): (Vec<usize>, Vec<G1>) =
+            overflow.into_iter().enumerate().filter(|(_, p)| !bool::from(p.is_identity())).unzip();
+        let mut affine = vec![G1Affine::identity(); points.len()];
+        G1::batch_normalize(&points, &mut affine);
+        // Nothing is pending and each bucket appears once, so no addition waits for another.
+        for (b, point) in buckets.into_iter().zip(affine) {
+            self.insert(b, point);
+            if self.batch.len() >= self.batch_cap {
+                self.flush();
+            }
+        }
+        self.flush();
     }
 
     /// Schedules `bucket_b += point`, flushing the batch when it is full.
@@ -536,6 +570,53 @@ mod tests {
         same.state.fill(FILLED);
         let weights: u64 = (1..=256).sum();
         assert_eq!(same.reduce().to_affine(), (G1Affine::generator() * Fr::from(weights)).to_affine());
+    }
+
+    #[test]
+    fn overflow_buckets_fold_into_the_affine_ones() {
+        // Many points on few buckets with a tiny queue: some land in the projective overflow.
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let g = G1Affine::generator();
+        let points: Vec<G1Affine> = (0..600).map(|_| (g * Fr::random(&mut rng)).to_affine()).collect();
+        let digits: Vec<i32> = (0..600).map(|i| [1, 2, -2, 5][i % 4]).collect();
+        let mut acc = BatchAffine::with_buckets(1 << 8, 4);
+        for (&d, p) in digits.iter().zip(&points) {
+            let point = if d > 0 { *p } else { G1Affine { x: p.x, y: -p.y } };
+            acc.add(d.unsigned_abs() as usize - 1, point);
+        }
+        acc.drain();
+        assert!(!acc.overflow.is_empty(), "the test should exercise the overflow buckets");
+        acc.fold_overflow();
+        assert!(acc.overflow.is_empty());
+        let expected: G1 = points
+            .iter()
+            .zip(&digits)
+            .map(|(p, &d)| {
+                let s = Fr::from(d.unsigned_abs() as u64);
+                *p * if d < 0 { -s } else { s }
+            })
+            .sum();
+        assert_eq!(acc.reduce().to_affine(), expected.to_affine());
+    }
+
+    #[test]
+    fn digits_stay_within_their_window_bound() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let mut samples = vec![-Fr::ONE, Fr::ZERO, Fr::ONE];
+        samples.extend((0..200).map(|_| Fr::random(&mut rng)));
+        for s in samples {
+            let repr = s.to_repr();
+            let mut limbs = [0u64; 4];
+            for (l, ch) in limbs.iter_mut().zip(repr.as_ref().chunks_exact(8)) {
+                *l = u64::from_le_bytes(ch.try_into().unwrap());
+            }
+            for c in 2..=20 {
+                for w in 0..windows_for(c) {
+                    let d = booth_digit(&limbs, w, c).unsigned_abs() as usize;
+                    assert!(d <= max_digit(w, c), "c = {c}, window {w}, digit {d}");
+                }
+            }
+        }
     }
 
     #[test]
