@@ -12,7 +12,7 @@ use super::argument::{Extended, delta_power};
 use super::keygen::{ProvingKey, interpolate_all};
 use super::poly::{divide_by_linear, evaluate, interpolate};
 use super::proof::{Poly, ProofShape};
-use super::quotient::{QuotientInput, quotient_evaluations};
+use super::quotient::{QuotientInput, numerator_vanishes, quotient_pieces};
 use super::shape::encode_shape;
 use crate::arith::{Domain, Fr, G1Affine};
 use crate::backend::{Backend, BackendError, PreparedBases};
@@ -241,6 +241,8 @@ pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) ->
         advice_coeffs[col] = c.commit_values(&advice[col])?;
     }
     challenges[ext.y.index()] = c.transcript.challenge();
+    let values = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
+    let vanishes = numerator_vanishes(ext, values, n, &challenges);
     drop(advice);
 
     // The quotient, one sub-coset of the extended coset at a time.
@@ -256,12 +258,7 @@ pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) ->
         instance_coeffs: &instance_coeffs,
         challenges: &challenges,
     };
-    let mut quotient_evals = quotient_evaluations(&input, &big, backend)?;
-    let g = Domain::coset_generator();
-    backend.coset_intt(&mut quotient_evals, &big, g)?;
-    let pieces: Vec<Vec<Fr>> =
-        (0..shape.quotient_pieces).map(|i| quotient_evals[i * n..(i + 1) * n].to_vec()).collect();
-    drop(quotient_evals);
+    let pieces = quotient_pieces(&input, vanishes, shape.quotient_pieces, &big, backend)?;
     for piece in &pieces {
         c.commit_coeffs(piece)?;
     }

@@ -7,11 +7,21 @@
 //! closed form (`x`, `l_0`, `l_last`, `l_active`), which are computed directly: on `s·H`,
 //! `X^n = s^n` is constant, so `L_0(s·ω^i) = (s^n − 1) / (n (s·ω^i − 1))` takes one batched
 //! inversion, and `L_r(s·ω^i) = L_0(s·ω^(i−r))` is a rotation of it.
+//!
+//! Fewer sub-cosets when the witness satisfies the constraints: the quotient has `m = degree − 1`
+//! pieces, `h = Σ_{j<m} X^(jn) · h_j`, and on `s_t·H` (where `X^n = c_t = s_t^n`) its values are
+//! those of `Σ_j c_t^j · h_j`; so `m` sub-cosets determine it (an `m × m` Vandermonde system in
+//! the distinct `c_t`, per coefficient), while the extended coset has `2^j ≥ m + 1` of them.
+//! That holds only if the numerator vanishes on `H`, which the prover checks first on the
+//! columns' values; otherwise (a witness the verifier will reject) it evaluates every sub-coset
+//! and interpolates over the whole extended coset as before, so that even those proofs keep
+//! their bytes.
 
 use ff::{BatchInvert, Field};
 use rayon::prelude::*;
 
 use super::argument::Extended;
+use super::poly::interpolate;
 use crate::arith::{Domain, Fr};
 use crate::backend::{Backend, BackendError};
 use crate::circuit::{Column, FixedColumn, Program};
@@ -34,83 +44,134 @@ pub(super) struct QuotientInput<'a> {
     pub challenges: &'a [Fr],
 }
 
-/// Evaluations of `numerator / (X^n − 1)` on the extended coset `g · big`, in the natural order
-/// of `big`'s points (`g · ω'^m` at index `m`), ready for a coset inverse NTT.
-pub(super) fn quotient_evaluations(
+/// The quotient's `pieces` pieces (`n` coefficients each) over the extended domain `big`.
+/// `vanishes` says whether the numerator vanishes on `H` ([`numerator_vanishes`]): then only
+/// `pieces` sub-cosets are evaluated.
+pub(super) fn quotient_pieces(
     input: &QuotientInput<'_>,
+    vanishes: bool,
+    pieces: usize,
     big: &Domain,
+    backend: &dyn Backend,
+) -> Result<Vec<Vec<Fr>>, BackendError> {
+    let n = input.domain.n();
+    let factor = big.n() / n;
+    let program = Program::compile([&input.ext.combined()]);
+    let g = Domain::coset_generator();
+    let shift = |t: usize| g * big.omega().pow_vartime([t as u64]);
+    if vanishes && pieces < factor {
+        // Sub-coset t holds Σ_j c_t^j · h_j: interpolate each, then solve for the h_j.
+        let mut combined: Vec<Vec<Fr>> = Vec::with_capacity(pieces);
+        for t in 0..pieces {
+            let mut evaluations = evaluate_sub_coset(input, &program, shift(t), backend)?;
+            backend.coset_intt(&mut evaluations, input.domain, shift(t))?;
+            combined.push(evaluations);
+        }
+        let c: Vec<Fr> = (0..pieces).map(|t| shift(t).pow_vartime([n as u64])).collect();
+        return Ok(solve_vandermonde(&c, &combined));
+    }
+    let mut evaluations = vec![Fr::ZERO; big.n()];
+    for t in 0..factor {
+        // Row i of sub-coset t is point t + i·factor of the extended coset.
+        let sub_coset = evaluate_sub_coset(input, &program, shift(t), backend)?;
+        evaluations.par_chunks_mut(factor).zip(sub_coset.par_iter()).for_each(|(points, v)| points[t] = *v);
+    }
+    backend.coset_intt(&mut evaluations, big, g)?;
+    Ok((0..pieces).map(|j| evaluations[j * n..(j + 1) * n].to_vec()).collect())
+}
+
+/// Whether the quotient's numerator (all constraints combined by `y`) is zero on every row of
+/// the domain of `n` rows, from the columns' `values` there.
+pub(super) fn numerator_vanishes(ext: &Extended, values: Columns<'_>, n: usize, challenges: &[Fr]) -> bool {
+    let program = Program::compile([&ext.combined()]);
+    let program = &program;
+    let bound = values.bind(program);
+    (0..n.div_ceil(BLOCK)).into_par_iter().all(|b| {
+        let mut scratch = Vec::new();
+        let start = b * BLOCK;
+        let len = BLOCK.min(n - start);
+        eval_block(program, &bound, start, len, n, challenges, &mut scratch);
+        program.block_output(&scratch, 0, len).iter().all(|v| bool::from(v.is_zero()))
+    })
+}
+
+/// `h_j = Σ_t w_{j,t} · q_t` where `q_t = Σ_j c_t^j · h_j` (coefficient-wise): `w` is the inverse
+/// of the Vandermonde matrix of the distinct `c_t`, whose column `t` holds the coefficients of
+/// the Lagrange polynomial that is 1 at `c_t` and 0 at the other `c`.
+fn solve_vandermonde(c: &[Fr], q: &[Vec<Fr>]) -> Vec<Vec<Fr>> {
+    let m = c.len();
+    let lagrange: Vec<Vec<Fr>> = (0..m)
+        .map(|t| {
+            let unit: Vec<Fr> = (0..m).map(|u| if u == t { Fr::ONE } else { Fr::ZERO }).collect();
+            interpolate(c, &unit)
+        })
+        .collect();
+    let n = q.first().map_or(0, Vec::len);
+    (0..m)
+        .map(|j| {
+            let weights: Vec<Fr> = lagrange.iter().map(|l| l[j]).collect();
+            let mut h = vec![Fr::ZERO; n];
+            h.par_chunks_mut(CHUNK).enumerate().for_each(|(b, chunk)| {
+                let start = b * CHUNK;
+                for (i, out) in chunk.iter_mut().enumerate() {
+                    *out = weights.iter().zip(q).map(|(w, q_t)| *w * q_t[start + i]).sum();
+                }
+            });
+            h
+        })
+        .collect()
+}
+
+/// The values of `numerator / (X^n − 1)` on the sub-coset `shift · H` (row `i` at
+/// `shift · ω^i`).
+fn evaluate_sub_coset(
+    input: &QuotientInput<'_>,
+    program: &Program,
+    shift: Fr,
     backend: &dyn Backend,
 ) -> Result<Vec<Fr>, BackendError> {
     let QuotientInput { ext, domain, usable, fixed_coeffs, advice_coeffs, instance_coeffs, challenges } = *input;
     let n = domain.n();
-    let factor = big.n() / n;
-    let program = Program::compile([&ext.combined()]);
     let used: std::collections::HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
-    let g = Domain::coset_generator();
-    let omega_powers = powers(domain.omega(), n);
-    let mut evaluations = vec![Fr::ZERO; big.n()];
-    for t in 0..factor {
-        let shift = g * big.omega().pow_vartime([t as u64]);
-        let powers = powers(shift, n);
-        // Coefficients → values on shift·H, for the columns the constraints read.
-        let on_coset = |column: Column, coeffs: &[Fr]| -> Result<Vec<Fr>, BackendError> {
-            if !used.contains(&column) {
-                return Ok(Vec::new());
-            }
-            let mut values: Vec<Fr> = Vec::with_capacity(n);
-            coeffs.par_iter().zip(powers.par_iter()).map(|(c, p)| *c * p).collect_into_vec(&mut values);
-            backend.ntt(&mut values, domain)?;
-            Ok(values)
-        };
-        let mut closed = ClosedForms::new(domain, shift, &omega_powers, usable);
-        let fixed: Vec<Vec<Fr>> = ext
-            .cs
-            .fixed_columns()
-            .map(|f| match closed.take(ext, f) {
-                Some(values) => Ok(values),
-                None => on_coset(f.into(), &fixed_coeffs[f.index()]),
-            })
-            .collect::<Result<_, _>>()?;
-        let advice: Vec<Vec<Fr>> =
-            ext.cs.advice_columns().map(|a| on_coset(a.into(), &advice_coeffs[a.index()])).collect::<Result<_, _>>()?;
-        let instance: Vec<Vec<Fr>> = ext
-            .cs
-            .instance_columns()
-            .map(|i| on_coset(i.into(), &instance_coeffs[i.index()]))
-            .collect::<Result<_, _>>()?;
-        drop(powers);
-        let columns = Columns { fixed: &fixed, advice: &advice, instance: &instance };
-        let vanishing_inv = Option::<Fr>::from((shift.pow_vartime([n as u64]) - Fr::ONE).invert())
-            .expect("the coset avoids the domain, so X^n − 1 is non-zero on it");
-        write_numerator(&program, columns, n, challenges, vanishing_inv, t, factor, &mut evaluations);
-    }
-    Ok(evaluations)
-}
-
-/// Evaluates `program` (one output) on the `n` rows of one sub-coset and writes
-/// `value · vanishing_inv` to `out[t + i · factor]`.
-#[allow(clippy::too_many_arguments)]
-fn write_numerator(
-    program: &Program,
-    columns: Columns<'_>,
-    n: usize,
-    challenges: &[Fr],
-    vanishing_inv: Fr,
-    t: usize,
-    factor: usize,
-    out: &mut [Fr],
-) {
+    let powers = powers(shift, n);
+    // Coefficients → values on shift·H, for the columns the constraints read.
+    let on_coset = |column: Column, coeffs: &[Fr]| -> Result<Vec<Fr>, BackendError> {
+        if !used.contains(&column) {
+            return Ok(Vec::new());
+        }
+        let mut values: Vec<Fr> = Vec::with_capacity(n);
+        coeffs.par_iter().zip(powers.par_iter()).map(|(c, p)| *c * p).collect_into_vec(&mut values);
+        backend.ntt(&mut values, domain)?;
+        Ok(values)
+    };
+    let mut closed = ClosedForms::new(domain, shift, usable);
+    let fixed: Vec<Vec<Fr>> = ext
+        .cs
+        .fixed_columns()
+        .map(|f| match closed.take(ext, f) {
+            Some(values) => Ok(values),
+            None => on_coset(f.into(), &fixed_coeffs[f.index()]),
+        })
+        .collect::<Result<_, _>>()?;
+    let advice: Vec<Vec<Fr>> =
+        ext.cs.advice_columns().map(|a| on_coset(a.into(), &advice_coeffs[a.index()])).collect::<Result<_, _>>()?;
+    let instance: Vec<Vec<Fr>> =
+        ext.cs.instance_columns().map(|i| on_coset(i.into(), &instance_coeffs[i.index()])).collect::<Result<_, _>>()?;
+    drop(powers);
+    let columns = Columns { fixed: &fixed, advice: &advice, instance: &instance };
+    let vanishing_inv = Option::<Fr>::from((shift.pow_vartime([n as u64]) - Fr::ONE).invert())
+        .expect("the coset avoids the domain, so X^n − 1 is non-zero on it");
     let bound = columns.bind(program);
-    // Blocks of BLOCK rows; each writes the strided slots of its rows (row i at t + i·factor),
-    // which are the BLOCK·factor-long chunk of `out` starting at its first row.
-    out.par_chunks_mut(BLOCK * factor).enumerate().for_each_init(Vec::new, |scratch, (b, chunk)| {
+    let mut out = vec![Fr::ZERO; n];
+    out.par_chunks_mut(BLOCK).enumerate().for_each_init(Vec::new, |scratch, (b, chunk)| {
         let start = b * BLOCK;
-        let len = BLOCK.min(n - start);
+        let len = chunk.len();
         eval_block(program, &bound, start, len, n, challenges, scratch);
-        for (i, v) in program.block_output(scratch, 0, len).iter().enumerate() {
-            chunk[t + i * factor] = *v * vanishing_inv;
+        for (o, v) in chunk.iter_mut().zip(program.block_output(scratch, 0, len)) {
+            *o = *v * vanishing_inv;
         }
     });
+    Ok(out)
 }
 
 /// `[base^i for i < n]`.
@@ -136,11 +197,13 @@ struct ClosedForms {
 }
 
 impl ClosedForms {
-    /// `omega_powers[i] = ω^i`; `usable` rows are usable, so `l_last` is `L_usable` and
-    /// `l_active` is `1 − Σ_{r ≥ usable} L_r`.
-    fn new(domain: &Domain, shift: Fr, omega_powers: &[Fr], usable: usize) -> Self {
+    /// `usable` rows are usable, so `l_last` is `L_usable` and `l_active` is
+    /// `1 − Σ_{r ≥ usable} L_r`.
+    fn new(domain: &Domain, shift: Fr, usable: usize) -> Self {
         let n = domain.n();
-        let x: Vec<Fr> = omega_powers.par_iter().map(|w| *w * shift).collect();
+        // x(s·ω^i) = s·ω^i.
+        let mut x = powers(domain.omega(), n);
+        x.par_iter_mut().for_each(|v| *v *= shift);
         // L_0(s·ω^i) = (s^n − 1)/n · 1/(s·ω^i − 1).
         let scale = (shift.pow_vartime([n as u64]) - Fr::ONE) * domain.n_inv();
         let mut l0: Vec<Fr> = x.par_iter().map(|v| *v - Fr::ONE).collect();
@@ -170,5 +233,50 @@ impl ClosedForms {
             return None;
         };
         Some(std::mem::take(values))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vandermonde_solution_recovers_the_pieces() {
+        let g = Domain::coset_generator();
+        let big = Domain::new(5).unwrap();
+        let n = 8;
+        for m in 1..=4 {
+            let h: Vec<Vec<Fr>> =
+                (0..m).map(|j| (0..n).map(|i| Fr::from((j * 100 + i * 7 + 3) as u64)).collect()).collect();
+            let c: Vec<Fr> =
+                (0..m).map(|t| (g * big.omega().pow_vartime([t as u64])).pow_vartime([n as u64])).collect();
+            // q_t = Σ_j c_t^j · h_j.
+            let q: Vec<Vec<Fr>> = c
+                .iter()
+                .map(|ct| (0..n).map(|i| (0..m).rev().fold(Fr::ZERO, |acc, j| acc * ct + h[j][i])).collect::<Vec<Fr>>())
+                .collect();
+            assert_eq!(solve_vandermonde(&c, &q), h, "m = {m}");
+        }
+    }
+
+    #[test]
+    fn closed_forms_match_the_columns_interpolated_on_the_domain() {
+        use crate::backend::CpuBackend;
+        let domain = Domain::new(4).unwrap();
+        let (n, usable) = (domain.n(), 11);
+        let shift = Domain::coset_generator() * Fr::from(5u64);
+        let closed = ClosedForms::new(&domain, shift, usable);
+        let l0: Vec<Fr> = (0..n).map(|i| Fr::from((i == 0) as u64)).collect();
+        let l_last: Vec<Fr> = (0..n).map(|i| Fr::from((i == usable) as u64)).collect();
+        let l_active: Vec<Fr> = (0..n).map(|i| Fr::from((i < usable) as u64)).collect();
+        let x: Vec<Fr> = (0..n).map(|i| domain.rotate_omega(i as i64)).collect();
+        for (values, expected) in
+            [(l0, &closed.l0), (l_last, &closed.l_last), (l_active, &closed.l_active), (x, &closed.x)]
+        {
+            let mut coeffs = values;
+            CpuBackend.intt(&mut coeffs, &domain).unwrap();
+            CpuBackend.coset_ntt(&mut coeffs, &domain, shift).unwrap();
+            assert_eq!(&coeffs, expected);
+        }
     }
 }
