@@ -465,9 +465,10 @@ impl BatchAffine {
         let s = buckets.trailing_zeros() / 2;
         let (cols, rows) = (1usize << s, buckets >> s);
         // Sub-buckets: R_h for h ≥ 1 at h − 1 (R_0 has weight 0), then C_l at rows − 1 + l.
-        // Rows are fed column by column and columns row by row, alternately, so that
-        // consecutive additions hit different sub-buckets and rarely wait for each other.
-        let mut sums = BatchAffine::with_buckets(rows - 1 + cols, (rows - 1 + cols) / 2);
+        // Rows are fed column by column and columns row by row, alternately, so that any
+        // `rows − 1 + cols` consecutive additions hit distinct sub-buckets: one batch (and one
+        // inversion) can take them all.
+        let mut sums = BatchAffine::with_buckets(rows - 1 + cols, rows - 1 + cols);
         let filled = |b: usize| self.state[b] & FILLED != 0;
         for t in 0..buckets {
             if t < (rows - 1) * cols {
