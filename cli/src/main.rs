@@ -1,10 +1,20 @@
 //! `rebuttal`: the command-line front end of the rebuttal prover.
 //!
-//! Subcommands land as their capabilities do. Today: `trace` (re-execute a block and check its
-//! witness). Proving, verifying and verifier generation are not implemented yet and are absent
-//! rather than stubbed.
+//! Subcommands land as their capabilities do:
+//! - `prove`: re-execute a block, prove what today's circuits cover (its keccak256
+//!   computations), verify the proof, write it with its key and Solidity verifier;
+//! - `verify`: check a written proof;
+//! - `verifier`: the Solidity verifier of a verifying key, and `verifyProof` call data;
+//! - `stats`: circuit statistics;
+//! - `trace`: re-execute a block and check its witness.
 
+mod files;
+mod prove;
+mod source;
+mod stats;
 mod trace;
+mod verifier;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -20,6 +30,16 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Re-execute a block (embedded default, state test, or JSON-RPC node), prove what today's
+    /// circuits cover, verify the proof and write it with its verifying key and Solidity
+    /// verifier.
+    Prove(prove::ProveArgs),
+    /// Verify a proof written by `prove`.
+    Verify(verify::VerifyArgs),
+    /// Write the Solidity verifier of a verifying key (and `verifyProof` call data).
+    Verifier(verifier::VerifierArgs),
+    /// Print a circuit's statistics: columns, gates, degree, lookups, committed cells.
+    Stats(stats::StatsArgs),
     /// Re-execute a block (embedded default, state test, or JSON-RPC node), record its witness
     /// and print a summary with the result of every self-check.
     Trace(trace::TraceArgs),
@@ -35,6 +55,10 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Prove(args) => prove::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Verifier(args) => verifier::run(args),
+        Command::Stats(args) => stats::run(args),
         Command::Trace(args) => trace::run(args),
     };
     match result {

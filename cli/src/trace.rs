@@ -1,32 +1,17 @@
 //! `rebuttal trace`: re-execute a block from any source, record its witness and print a summary.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use rebuttal_witness::source::{embedded, rpc, state_test};
-use rebuttal_witness::{BlockInput, WitnessSummary, codec};
+use rebuttal_witness::{WitnessSummary, codec};
+
+use crate::source::SourceArgs;
 
 /// Arguments of `rebuttal trace`. With no source option, traces the embedded default block.
 #[derive(clap::Args, Debug)]
 pub struct TraceArgs {
-    /// Trace the cases of an ethereum/tests state test file.
-    #[arg(long, value_name = "FILE", conflicts_with = "rpc")]
-    pub state_test: Option<PathBuf>,
-    /// Only this case of the state test (index in the fork's post list).
-    #[arg(long, value_name = "I", requires = "state_test")]
-    pub index: Option<usize>,
-    /// Fork whose state-test cases to run.
-    #[arg(long, default_value = "Cancun", requires = "state_test")]
-    pub fork: String,
-    /// Fetch the block from this JSON-RPC endpoint.
-    #[arg(long, value_name = "URL", requires = "block")]
-    pub rpc: Option<String>,
-    /// Block number to fetch with --rpc.
-    #[arg(long, value_name = "N", requires = "rpc")]
-    pub block: Option<u64>,
-    /// Timeout of each RPC call, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
-    pub rpc_timeout: u64,
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// Write the witness as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -41,34 +26,9 @@ pub struct TraceArgs {
     pub summary_json: bool,
 }
 
-fn inputs(args: &TraceArgs) -> Result<Vec<BlockInput>, Box<dyn std::error::Error>> {
-    if let Some(path) = &args.state_test {
-        let cases = state_test::load_cases(path, &args.fork)?;
-        let cases: Vec<BlockInput> = match args.index {
-            Some(i) => {
-                let c = cases.into_iter().filter(|c| c.index == i).map(|c| c.input).collect::<Vec<_>>();
-                if c.is_empty() {
-                    return Err(format!("{}: no {} case with index {i}", path.display(), args.fork).into());
-                }
-                c
-            }
-            None => cases.into_iter().map(|c| c.input).collect(),
-        };
-        if cases.is_empty() {
-            return Err(format!("{}: no {} cases", path.display(), args.fork).into());
-        }
-        return Ok(cases);
-    }
-    if let (Some(url), Some(n)) = (&args.rpc, args.block) {
-        let opts = rpc::RpcOptions { timeout: Duration::from_secs(args.rpc_timeout), ..Default::default() };
-        return Ok(vec![rpc::fetch_block(url, n, &opts)?]);
-    }
-    Ok(vec![embedded::load()?])
-}
-
 /// Runs `rebuttal trace`: prints one summary per traced block; fails if a self-check fails.
 pub fn run(args: &TraceArgs) -> Result<(), Box<dyn std::error::Error>> {
-    let inputs = inputs(args)?;
+    let inputs = args.source.load()?;
     if inputs.len() > 1 && (args.json.is_some() || args.binary.is_some() || args.input_json.is_some()) {
         return Err(format!("{} cases selected: pick one with --index to write files", inputs.len()).into());
     }

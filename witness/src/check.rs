@@ -132,3 +132,114 @@ pub fn replay_matches(pre: &World, rws: &[RwEntry], post: &World) -> Option<Stri
         Ok(w) => w.diff(post).map(|d| format!("replayed state differs from revm's post-state: {d}")),
     }
 }
+
+/// Checks the log the way the state circuit will see it: sorted by [`RwEntry::sort_key`], each
+/// group of entries sharing (tag, id, address, field, storage key) must be consistent on its
+/// own, in counter order: its first entry starts from the key's initial value (the pre-state
+/// for accounts and storage, zero or cold for per-transaction and per-frame keys; call-context
+/// fields must be written before they are read), every read returns the group's current value,
+/// every write's `prev` is it, a storage entry's `committed` value is the slot's value when
+/// its transaction started (the value after the group's last entry of an earlier transaction),
+/// and log and receipt fields are written once. Returns the first problem, or None.
+///
+/// Unlike [`replay`], which keys its maps by each operation's own fields, this groups by the
+/// sort key alone, so it also proves that the sort key tells apart exactly the keys that differ.
+pub fn sorted_consistency(pre: &World, rws: &[RwEntry]) -> Option<String> {
+    let mut sorted: Vec<(RwSortKey, &RwEntry)> = rws.iter().map(|e| (e.sort_key(), e)).collect();
+    // Keys are unique (the counter is part of them), so an unstable, in-place sort is exact.
+    sorted.sort_unstable_by_key(|(k, _)| *k);
+    let same_key = |a: &RwSortKey, b: &RwSortKey| {
+        (a.tag, a.id, a.address, a.field, a.storage_key) == (b.tag, b.id, b.address, b.field, b.storage_key)
+    };
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i + 1;
+        while j < sorted.len() && same_key(&sorted[i].0, &sorted[j].0) {
+            j += 1;
+        }
+        if let Err(e) = check_group(pre, &sorted[i..j]) {
+            let (k, first) = &sorted[i];
+            return Some(format!("key {:?} (first entry #{}): {e}", (k.tag, k.id, k.address, k.field), first.counter));
+        }
+        i = j;
+    }
+    None
+}
+
+/// The value an entry reads or writes, and its `prev`, as words.
+fn value_prev(op: &RwOp) -> (U256, U256) {
+    match op {
+        RwOp::Stack { value, prev, .. }
+        | RwOp::Storage { value, prev, .. }
+        | RwOp::TransientStorage { value, prev, .. }
+        | RwOp::Account { value, prev, .. } => (*value, *prev),
+        RwOp::Memory { value, prev, .. } => (U256::from(*value), U256::from(*prev)),
+        RwOp::TxRefund { value, prev, .. } => (U256::from(*value), U256::from(*prev)),
+        RwOp::TxAccessListAccount { warm, prev, .. } | RwOp::TxAccessListStorage { warm, prev, .. } => {
+            (U256::from(*warm as u8), U256::from(*prev as u8))
+        }
+        RwOp::CallContext { value, .. } | RwOp::TxLog { value, .. } => (*value, *value),
+        RwOp::TxReceipt { value, .. } => (U256::from(*value), U256::from(*value)),
+    }
+}
+
+fn check_group(pre: &World, group: &[(RwSortKey, &RwEntry)]) -> Result<(), String> {
+    let first = group[0].1;
+    let write_once = matches!(first.op, RwOp::TxLog { .. } | RwOp::TxReceipt { .. });
+    if write_once {
+        if group.len() > 1 {
+            return Err(format!("{} entries for a field that is written once", group.len()));
+        }
+        return if first.is_write { Ok(()) } else { Err("a log or receipt field is read".into()) };
+    }
+    let mut cur: Option<U256> = match &first.op {
+        RwOp::Storage { address, key, .. } => Some(pre.storage(address, key)),
+        RwOp::Account { address, field, .. } => {
+            let acc = pre.accounts.get(address).cloned().unwrap_or_default();
+            Some(match field {
+                AccountField::Nonce => U256::from(acc.nonce),
+                AccountField::Balance => acc.balance,
+                AccountField::CodeHash => U256::from_be_bytes(acc.code_hash.0),
+            })
+        }
+        // A call-context field has no value before its frame writes it.
+        RwOp::CallContext { .. } => None,
+        _ => Some(U256::ZERO),
+    };
+    let mut tx_start: Option<(u32, U256)> = None;
+    let mut last_counter = 0;
+    for (_, e) in group {
+        if e.counter <= last_counter {
+            return Err(format!("counter {} does not ascend", e.counter));
+        }
+        last_counter = e.counter;
+        let (value, prev) = value_prev(&e.op);
+        if let RwOp::Storage { tx_id, committed, .. } = &e.op {
+            let start = match tx_start {
+                Some((t, v)) if t == *tx_id => v,
+                Some((t, _)) if t > *tx_id => return Err(format!("#{}: transaction ids go back", e.counter)),
+                _ => cur.unwrap_or_default(),
+            };
+            tx_start = Some((*tx_id, start));
+            if *committed != start {
+                return Err(format!(
+                    "#{}: committed {committed}, the slot held {start} at its transaction's start",
+                    e.counter
+                ));
+            }
+        }
+        match (e.is_write, cur) {
+            (true, _) if matches!(e.op, RwOp::CallContext { .. }) => {}
+            (true, Some(c)) if prev != c => {
+                return Err(format!("#{}: write's prev {prev}, the key holds {c}", e.counter));
+            }
+            (false, None) => return Err(format!("#{}: read before any write", e.counter)),
+            (false, Some(c)) if value != c => {
+                return Err(format!("#{}: read returns {value}, the key holds {c}", e.counter));
+            }
+            _ => {}
+        }
+        cur = Some(value);
+    }
+    Ok(())
+}

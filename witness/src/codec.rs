@@ -11,7 +11,7 @@ use crate::error::WitnessError;
 use crate::model::BlockWitness;
 
 /// Current format version. Bump on any change to the model's shape.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 const MAGIC: &[u8; 4] = b"RBTW";
 const JSON_FORMAT: &str = "rebuttal-witness";
 

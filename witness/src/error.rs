@@ -119,6 +119,15 @@ pub enum WitnessError {
         /// revm's message.
         reason: String,
     },
+    /// The EIP-4788 beacon-root system call failed (it must not: its contract never fails on
+    /// the system address's call) or its contract could not be loaded.
+    #[error("{input}: EIP-4788 beacon-root system call: {reason}")]
+    SystemCall {
+        /// Which block.
+        input: String,
+        /// What happened.
+        reason: String,
+    },
     /// I/O on a named file.
     #[error("{path}: {source}")]
     Io {

@@ -54,9 +54,11 @@ pub fn trace_with(input: &BlockInput, limits: execute::Limits) -> Result<BlockWi
     recorder.keccak.extend(mpt_witness::keccak_inputs(&mpt));
     let pre_world = execute::World::from_pre_state(&input.pre_state);
     let rw_replay = check::replay_matches(&pre_world, &recorder.rws, &exec.post);
+    let rw_sorted = check::sorted_consistency(&pre_world, &recorder.rws);
     let logs_hash = execute::logs_hash(exec.txs.iter().flat_map(|t| t.logs.iter()));
     let checks = SelfChecks {
         rw_replay,
+        rw_sorted,
         mpt_updates: mpt_problem,
         state_root_matches: input.expected.state_root.map(|r| r == mpt.post_root),
         logs_hash_matches: input.expected.logs_hash.map(|h| h == logs_hash),
@@ -68,6 +70,7 @@ pub fn trace_with(input: &BlockInput, limits: execute::Limits) -> Result<BlockWi
         source: input.source.clone(),
         chain: input.chain.clone(),
         block: exec.block,
+        system_calls: exec.system_calls,
         txs: exec.txs,
         rws: recorder.rws,
         bytecodes: recorder.bytecodes.into_iter().map(|(code_hash, code)| BytecodeEntry { code_hash, code }).collect(),

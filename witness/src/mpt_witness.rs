@@ -13,15 +13,16 @@ use crate::trie::{AccountLeaf, StateTries, Trie, TrieError, storage_value_rlp, v
 /// Touched accounts and, for each, its touched slots.
 pub type Touched = BTreeMap<Address, BTreeSet<U256>>;
 
-/// Collects the accounts and slots that the read/write log touches.
+/// Collects the accounts and slots whose state the read/write log reads or writes. Warmth alone
+/// (an access-list entry, a warm precompile or coinbase) is not state and needs no proof.
 pub fn touched_keys(rws: &[RwEntry]) -> Touched {
     let mut out = Touched::new();
     for e in rws {
         match &e.op {
-            RwOp::Account { address, .. } | RwOp::TxAccessListAccount { address, .. } => {
+            RwOp::Account { address, .. } => {
                 out.entry(*address).or_default();
             }
-            RwOp::Storage { address, key, .. } | RwOp::TxAccessListStorage { address, key, .. } => {
+            RwOp::Storage { address, key, .. } => {
                 out.entry(*address).or_default().insert(*key);
             }
             _ => {}
@@ -62,8 +63,9 @@ pub fn pre_state_tries(input: &BlockInput) -> Result<StateTries, WitnessError> {
         return Ok(tries);
     }
     let roots = pre.accounts.iter().filter(|(_, a)| a.exists).map(|(addr, a)| (*addr, a.storage_root));
-    let tries = StateTries::from_nodes(pre.state_root, roots, &pre.proof_nodes)
-        .map_err(trie_err(format!("{src}: proof nodes")))?;
+    let nodes: Vec<Bytes> = pre.proof_nodes.iter().chain(&pre.sibling_nodes).cloned().collect();
+    let tries =
+        StateTries::from_nodes(pre.state_root, roots, &nodes).map_err(trie_err(format!("{src}: proof nodes")))?;
     for (addr, a) in &pre.accounts {
         let mismatch = |reason: String| WitnessError::ProofMismatch {
             input: format!("{src}: account {addr}"),
@@ -133,12 +135,18 @@ pub fn build(
     let pre_proofs = proofs(&tries, touched).map_err(trie_err(format!("{src}: pre-state proofs")))?;
     let mut updates = Vec::new();
     let empty_world = crate::execute::WorldAccount::default();
-    for (addr, slots) in touched {
+    // Deletions go last, in each trie: a deletion that collapses a branch onto a sibling needs
+    // that sibling's node, and after every insertion each collapse is one the final trie has,
+    // so the nodes the post-state proofs reveal suffice (see `trie::sibling_candidates`).
+    let (kept, deleted): (Vec<_>, Vec<_>) = touched.iter().partition(|(a, _)| post.accounts.contains_key(*a));
+    for (addr, slots) in kept.into_iter().chain(deleted) {
         let ctx = format!("{src}: account {addr}");
         let pre_leaf = tries.account(addr).map_err(trie_err(ctx.clone()))?;
         let post_acc = post.accounts.get(addr);
         let st = tries.storage.entry(*addr).or_default();
-        for k in slots {
+        let post_storage = &post_acc.unwrap_or(&empty_world).storage;
+        let (sets, clears): (Vec<&U256>, Vec<&U256>) = slots.iter().partition(|k| post_storage.contains_key(*k));
+        for k in sets.into_iter().chain(clears) {
             let key = slot_key(k);
             let old = st
                 .get(key.as_slice())

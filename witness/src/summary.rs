@@ -19,7 +19,9 @@ pub struct WitnessSummary {
     pub txs_succeeded: usize,
     /// Gas used by the block.
     pub gas_used: u64,
-    /// Execution steps.
+    /// System calls executed before the transactions (EIP-4788; skipped ones not counted).
+    pub system_calls: usize,
+    /// Execution steps (transactions and system calls).
     pub steps: usize,
     /// Call frames.
     pub frames: usize,
@@ -65,6 +67,9 @@ impl WitnessSummary {
         if let Some(e) = &w.checks.rw_replay {
             failures.push(format!("rw replay: {e}"));
         }
+        if let Some(e) = &w.checks.rw_sorted {
+            failures.push(format!("rw log sorted as the state circuit sorts it: {e}"));
+        }
         if let Some(e) = &w.checks.mpt_updates {
             failures.push(format!("mpt updates: {e}"));
         }
@@ -79,8 +84,11 @@ impl WitnessSummary {
             txs: w.txs.len(),
             txs_succeeded: w.txs.iter().filter(|t| t.status == crate::model::TxStatus::Success).count(),
             gas_used: w.txs.last().map(|t| t.cumulative_gas_used).unwrap_or_default(),
-            steps: w.txs.iter().map(|t| t.steps.len()).sum(),
-            frames: w.txs.iter().map(|t| t.frames.len()).sum(),
+            system_calls: w.system_calls.iter().filter(|c| !c.skipped).count(),
+            steps: w.txs.iter().map(|t| t.steps.len()).sum::<usize>()
+                + w.system_calls.iter().map(|c| c.steps.len()).sum::<usize>(),
+            frames: w.txs.iter().map(|t| t.frames.len()).sum::<usize>()
+                + w.system_calls.iter().map(|c| c.frames.len()).sum::<usize>(),
             rws: w.rws.len(),
             rws_by_tag,
             keccak_inputs: w.keccak_inputs.len(),
@@ -103,6 +111,7 @@ impl fmt::Display for WitnessSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "source:           {}", self.source)?;
         writeln!(f, "transactions:     {} ({} succeeded), gas used {}", self.txs, self.txs_succeeded, self.gas_used)?;
+        writeln!(f, "system calls:     {}", self.system_calls)?;
         writeln!(f, "steps:            {} in {} call frames", self.steps, self.frames)?;
         writeln!(f, "read/writes:      {}", self.rws)?;
         for (tag, n) in &self.rws_by_tag {

@@ -13,6 +13,7 @@ use alloy_primitives::{Address, B256, Bytes, TxKind, U256, address};
 use alloy_provider::{Provider, ProviderBuilder};
 use alloy_signer::SignerSync;
 use alloy_signer_local::PrivateKeySigner;
+use rebuttal_witness::execute::system::BEACON_ROOTS_ADDRESS;
 use rebuttal_witness::source::rpc::{RpcOptions, fetch_block};
 use rebuttal_witness::{WitnessSummary, trace};
 
@@ -85,7 +86,7 @@ fn rpc_source_reproduces_anvil_state_root() {
     let url = format!("http://127.0.0.1:{port}");
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
-    rt.block_on(async {
+    let beacon_code_len = rt.block_on(async {
         let start = Instant::now();
         loop {
             match tokio::time::timeout(Duration::from_secs(2), provider.get_chain_id()).await {
@@ -108,6 +109,16 @@ fn rpc_source_reproduces_anvil_state_root() {
         let mut init = vec![0x60, 0x0b, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x0b, 0x60, 0x00, 0xf3];
         init.extend_from_slice(&runtime);
         let bob: Address = address!("00000000000000000000000000000000000b0b00");
+        // A generic setter, SSTORE(calldata[0..32], calldata[32..64]), for the deletion below.
+        let setter_runtime = [0x60, 0x20, 0x35, 0x60, 0x00, 0x35, 0x55, 0x00];
+        let mut setter_init = vec![0x60, 0x08, 0x60, 0x0c, 0x60, 0x00, 0x39, 0x60, 0x08, 0x60, 0x00, 0xf3];
+        setter_init.extend_from_slice(&setter_runtime);
+        let setter = me.create(3);
+        let set = |slot: u64, value: u64| {
+            let mut cd = U256::from(slot).to_be_bytes::<32>().to_vec();
+            cd.extend_from_slice(&U256::from(value).to_be_bytes::<32>());
+            cd
+        };
         let raws = [
             sign_legacy(
                 &key,
@@ -123,18 +134,33 @@ fn rpc_source_reproduces_anvil_state_root() {
             ),
             sign(&key, tx(1, TxKind::Create, U256::ZERO, init, 200_000)),
             sign(&key, tx(2, TxKind::Call(contract), U256::ZERO, B256::with_last_byte(42).to_vec(), 100_000)),
+            sign(&key, tx(3, TxKind::Create, U256::ZERO, setter_init, 200_000)),
+            sign(&key, tx(4, TxKind::Call(setter), U256::ZERO, set(0, 7), 100_000)),
+            sign(&key, tx(5, TxKind::Call(setter), U256::ZERO, set(1, 9), 100_000)),
         ];
         for raw in &raws {
             let _pending = provider.send_raw_transaction(raw).await.unwrap();
         }
         let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
         let n = provider.get_block_number().await.unwrap();
-        assert_eq!(n, 2, "all three transactions in block 2");
+        assert_eq!(n, 2, "all six transactions in block 2");
+        // Block 3 clears slot 0: the setter's storage trie (slots 0 and 1: a branch with two
+        // leaves) collapses onto slot 1's leaf, which no transaction of block 3 touches.
+        let raw = sign(&key, tx(6, TxKind::Call(setter), U256::ZERO, set(0, 0), 100_000));
+        let _pending = provider.send_raw_transaction(&raw).await.unwrap();
+        let _: serde_json::Value = provider.raw_request("evm_mine".into(), ()).await.unwrap();
+        assert_eq!(provider.get_block_number().await.unwrap(), 3);
+        // anvil's genesis has no EIP-4788 contract, so the beacon-root system call is skipped
+        // (anvil 1.x does not run it even where the contract is installed with anvil_setCode:
+        // the timestamp slot stays zero), and the skip must reproduce anvil's roots.
+        let code = provider.get_code_at(BEACON_ROOTS_ADDRESS).number(2).await.unwrap();
+        println!("anvil: the beacon-roots contract has {} bytes of code", code.len());
+        code.len()
     });
     for use_prestate_tracer in [true, false] {
         let opts = RpcOptions { timeout: Duration::from_secs(20), use_prestate_tracer, ..Default::default() };
         let input = fetch_block(&url, 2, &opts).unwrap();
-        assert_eq!(input.transactions.len(), 3);
+        assert_eq!(input.transactions.len(), 6);
         assert!(!input.pre_state.complete && !input.pre_state.proof_nodes.is_empty());
         let w = trace(&input).unwrap();
         let s = WitnessSummary::of(&w);
@@ -149,5 +175,38 @@ fn rpc_source_reproduces_anvil_state_root() {
         assert!(w.checks.all_pass(), "{:?}", w.checks);
         assert!(w.txs.iter().all(|t| t.status == rebuttal_witness::TxStatus::Success));
         assert!(w.rws.iter().any(|e| e.is_write && matches!(e.op, rebuttal_witness::RwOp::Storage { .. })));
+        // The header's parent beacon root drives the system call, which runs exactly when the
+        // contract has code.
+        let root = input.header.parent_beacon_block_root;
+        println!("anvil block 2: parent beacon block root {root:?}, system calls {:?}", w.system_calls);
+        assert!(root.is_some(), "a Cancun header carries the parent beacon block root");
+        assert_eq!(w.system_calls.len(), 1);
+        assert_eq!(w.system_calls[0].skipped, beacon_code_len == 0);
+    }
+    // Block 3 clears slot 0, which collapses the setter's storage branch onto slot 1's leaf,
+    // untouched and so unrevealed. The source fetches post-state proofs of the deleted slot to
+    // derive the sibling. anvil, however, keeps a zero-valued leaf for the cleared slot in the
+    // trie its roots commit to (not Ethereum's trie, which deletes it): its proof shows no
+    // collapse, so no candidate is the sibling, and the trace must fail cleanly, naming the
+    // missing node, rather than produce a root. (Against a conformant node the candidates hold
+    // the sibling: `synthetic::deleting_onto_an_unrevealed_sibling_needs_the_sibling_node`.)
+    let input = fetch_block(&url, 3, &RpcOptions { timeout: Duration::from_secs(20), ..Default::default() }).unwrap();
+    assert!(!input.pre_state.sibling_nodes.is_empty(), "candidates from the post-state proof");
+    let setter = input.transactions[0].to.unwrap();
+    let proof = rt.block_on(async {
+        let provider = ProviderBuilder::new().connect_http(url.parse().unwrap());
+        provider.get_proof(setter, vec![B256::ZERO]).number(3).await.unwrap()
+    });
+    let last = rebuttal_witness::trie::Node::decode(proof.storage_proof[0].proof.last().unwrap()).unwrap();
+    assert!(
+        matches!(&last, rebuttal_witness::trie::Node::Leaf { value, .. } if value.as_slice() == [0x80]),
+        "anvil now deletes cleared slots ({last:?}): assert that block 3 traces to its root instead"
+    );
+    match trace(&input) {
+        Err(rebuttal_witness::WitnessError::Trie {
+            input,
+            source: rebuttal_witness::trie::TrieError::MissingNode { .. },
+        }) => assert!(input.contains(&setter.to_string()), "{input}"),
+        other => panic!("expected a missing sibling node, got {other:?}"),
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use alloy_primitives::{B256, keccak256};
 use proptest::prelude::*;
-use rebuttal_witness::trie::{Trie, verify_proof};
+use rebuttal_witness::trie::{Trie, TrieError, sibling_candidates, verify_proof};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
@@ -149,4 +149,52 @@ proptest! {
             prop_assert_eq!(trie.root_hash(), oracle_root(&model));
         }
     }
+}
+
+/// Deleting a key whose branch is left with one child merges the branch with that child; in a
+/// partial trie the child may be known only by its hash. The deletion then fails with
+/// `MissingNode` and leaves the trie as it was; the candidates derived from the key's proof
+/// under the new root supply a leaf (or extension) sibling. A branch sibling cannot be derived
+/// that way and still fails cleanly.
+#[test]
+fn deletion_collapsing_onto_an_unrevealed_sibling() {
+    let (a, b) = ([0x10u8; 32], [0x20u8; 32]);
+    let mut full = Trie::new();
+    full.insert(&a, vec![1; 40]).unwrap();
+    full.insert(&b, vec![2; 40]).unwrap();
+    let proof_a = full.proof(&a).unwrap();
+    let mut partial = Trie::from_nodes(full.root_hash(), proof_a.iter().map(|n| n.as_ref())).unwrap();
+    let b_path = rebuttal_witness::trie::to_nibbles(&b)[1..].to_vec();
+    let sibling_hash = keccak256(rebuttal_witness::trie::Node::Leaf { path: b_path, value: vec![2; 40] }.encode());
+    match partial.remove(&a) {
+        Err(TrieError::MissingNode { hash, .. }) => assert_eq!(hash, sibling_hash),
+        other => panic!("expected a missing sibling, got {other:?}"),
+    }
+    assert_eq!(partial.root_hash(), full.root_hash(), "a failed deletion leaves the trie unchanged");
+    let mut after = full.clone();
+    after.remove(&a).unwrap();
+    let candidates = sibling_candidates(&after.proof(&a).unwrap());
+    assert!(candidates.iter().any(|c| keccak256(c) == sibling_hash));
+    let nodes: Vec<_> = proof_a.iter().chain(&candidates).cloned().collect();
+    let mut partial = Trie::from_nodes(full.root_hash(), nodes.iter().map(|n| n.as_ref())).unwrap();
+    partial.remove(&a).unwrap();
+    assert_eq!(partial.root_hash(), after.root_hash());
+
+    // The sibling under nibble 2 is a branch (two keys diverging at the second nibble).
+    let (c, d) = ([0x21u8; 32], [0x22u8; 32]);
+    let mut full = Trie::new();
+    for (k, v) in [(&a, 1u8), (&c, 3), (&d, 4)] {
+        full.insert(k, vec![v; 40]).unwrap();
+    }
+    let proof_a = full.proof(&a).unwrap();
+    let mut after = full.clone();
+    after.remove(&a).unwrap();
+    let nodes: Vec<_> = proof_a.iter().chain(&sibling_candidates(&after.proof(&a).unwrap())).cloned().collect();
+    let mut partial = Trie::from_nodes(full.root_hash(), nodes.iter().map(|n| n.as_ref())).unwrap();
+    assert!(matches!(partial.remove(&a), Err(TrieError::MissingNode { .. })));
+    // With a proof of a key under the branch, it works.
+    let nodes: Vec<_> = nodes.into_iter().chain(full.proof(&c).unwrap()).collect();
+    let mut partial = Trie::from_nodes(full.root_hash(), nodes.iter().map(|n| n.as_ref())).unwrap();
+    partial.remove(&a).unwrap();
+    assert_eq!(partial.root_hash(), after.root_hash());
 }

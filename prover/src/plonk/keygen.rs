@@ -69,6 +69,27 @@ impl VerifyingKey {
     pub fn constraint_names(&self) -> impl Iterator<Item = &str> {
         self.ext.constraints.iter().map(|(n, _)| n.as_str())
     }
+
+    /// The extended constraint system (the circuit's plus the argument columns and
+    /// constraints) that the verifier evaluates; read-only, for verifier generators.
+    pub fn extended(&self) -> &Extended {
+        &self.ext
+    }
+
+    /// Commitments to the circuit's fixed columns, in column order.
+    pub fn fixed_commitments(&self) -> &[G1Affine] {
+        &self.fixed_commitments
+    }
+
+    /// Commitments to the permutation columns σ, in equality-column order.
+    pub fn sigma_commitments(&self) -> &[G1Affine] {
+        &self.sigma_commitments
+    }
+
+    /// The SRS points the verifier uses: `[1]₁`, `[1]₂` and `[τ]₂`.
+    pub fn srs_points(&self) -> (G1Affine, G2Affine, G2Affine) {
+        (self.g1, self.g2, self.tau_g2)
+    }
 }
 
 /// What the prover needs beyond the verifying key.

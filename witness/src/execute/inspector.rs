@@ -14,6 +14,7 @@ use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_rlp::RlpEncodable;
 use revm::context::JournalTr;
 use revm::context::journal::JournalInner;
+use revm::context::journal::warm_addresses::WarmAddresses;
 use revm::interpreter::interpreter_types::{Jumps, LoopControl, MemoryTr};
 use revm::interpreter::{
     CallInputs, CallOutcome, CallScheme, CreateInputs, CreateOutcome, InstructionResult, Interpreter,
@@ -26,7 +27,7 @@ use super::opcodes::{self, Len};
 use super::world::World;
 use crate::model::*;
 
-const N_FIELDS: usize = CallContextField::IsPersistent as usize + 1;
+const N_FIELDS: usize = CallContextField::LastCalleeReturnDataLength as usize + 1;
 
 #[derive(Debug)]
 struct Active {
@@ -40,6 +41,8 @@ struct Active {
     persistent_rw: usize,
     /// Reads of IsSuccess, patched when the frame ends.
     success_reads: Vec<usize>,
+    /// Memory offset of the data the frame returned or reverted with (0 if it did neither).
+    return_offset: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -219,13 +222,15 @@ impl Recorder {
         self.emit(false, RwOp::Account { address, field, value, prev: value });
     }
 
-    fn sync_account(&mut self, address: Address, acc: &Account, tid: Option<TransactionId>) {
+    fn sync_account(&mut self, address: Address, acc: &Account, tid: Option<(TransactionId, &WarmAddresses)>) {
         let info = &acc.info;
         self.set_account(address, AccountField::Nonce, U256::from(info.nonce));
         self.set_account(address, AccountField::Balance, info.balance);
         self.set_account(address, AccountField::CodeHash, U256::from_be_bytes(info.code_hash.0));
-        if let Some(tid) = tid {
-            let warm = !acc.is_cold_transaction_id(tid);
+        if let Some((tid, warm_addresses)) = tid {
+            // revm marks an account cold again when the frame that first loaded it reverts, but
+            // its next load asks `warm_addresses` (coinbase, precompiles, access list) first.
+            let warm = !acc.is_cold_transaction_id(tid) || warm_addresses.is_warm(&address);
             let prev = self.shadow.warm_accounts.contains(&address);
             if warm != prev {
                 if warm {
@@ -246,10 +251,16 @@ impl Recorder {
         }
     }
 
-    fn sync_slot(&mut self, address: Address, key: U256, slot: &EvmStorageSlot, tid: Option<TransactionId>) {
+    fn sync_slot(
+        &mut self,
+        address: Address,
+        key: U256,
+        slot: &EvmStorageSlot,
+        tid: Option<(TransactionId, &WarmAddresses)>,
+    ) {
         self.set_storage(address, key, slot.present_value, slot.original_value);
-        if let Some(tid) = tid {
-            let warm = !slot.is_cold_transaction_id(tid);
+        if let Some((tid, warm_addresses)) = tid {
+            let warm = !slot.is_cold_transaction_id(tid) || warm_addresses.is_storage_warm(&address, &key);
             let prev = self.shadow.warm_slots.contains(&(address, key));
             if warm != prev {
                 if warm {
@@ -263,7 +274,7 @@ impl Recorder {
     }
 
     fn sync_journal(&mut self, inner: &JournalInner<JournalEntry>) {
-        let tid = Some(inner.transaction_id);
+        let tid = Some((inner.transaction_id, &inner.warm_addresses));
         let mut addrs: Vec<&Address> = inner.state.keys().collect();
         addrs.sort();
         for a in addrs {
@@ -294,13 +305,51 @@ impl Recorder {
 
     fn sync_one_account(&mut self, inner: &JournalInner<JournalEntry>, address: Address) {
         if let Some(acc) = inner.state.get(&address) {
-            self.sync_account(address, acc, Some(inner.transaction_id));
+            self.sync_account(address, acc, Some((inner.transaction_id, &inner.warm_addresses)));
         }
     }
 
     fn sync_one_slot(&mut self, inner: &JournalInner<JournalEntry>, address: Address, key: U256) {
         if let Some(slot) = inner.state.get(&address).and_then(|a| a.storage.get(&key)) {
-            self.sync_slot(address, key, slot, Some(inner.transaction_id));
+            self.sync_slot(address, key, slot, Some((inner.transaction_id, &inner.warm_addresses)));
+        }
+    }
+
+    /// An access that warms an account (EIP-2929): a write of warmth `true` whose `prev` says
+    /// whether the account was already warm, which decides the access's gas.
+    fn access_account(&mut self, address: Address) {
+        let prev = !self.shadow.warm_accounts.insert(address);
+        self.emit(true, RwOp::TxAccessListAccount { tx_id: self.tx_id, address, warm: true, prev });
+    }
+
+    /// Like [`Self::access_account`], for a storage slot.
+    fn access_slot(&mut self, address: Address, key: U256) {
+        let prev = !self.shadow.warm_slots.insert((address, key));
+        self.emit(true, RwOp::TxAccessListStorage { tx_id: self.tx_id, address, key, warm: true, prev });
+    }
+
+    /// Writes the warmth a transaction (or system call) starts with, as revm's journal has it
+    /// before the first frame: the listed accounts (sender and target), then, sorted, the
+    /// coinbase (EIP-3651), the precompiles and the access list's accounts and slots (EIP-2929,
+    /// EIP-2930). For the system call revm warms none of the latter, and the journal says so.
+    fn warm_at_start(&mut self, inner: &JournalInner<JournalEntry>, accounts: &[Address]) {
+        let warm = &inner.warm_addresses;
+        let mut set: std::collections::BTreeSet<Address> = accounts.iter().copied().collect();
+        set.extend(warm.coinbase());
+        set.extend(warm.precompiles().iter().copied());
+        set.extend(warm.access_list().keys().copied());
+        for a in set {
+            if !self.shadow.warm_accounts.contains(&a) {
+                self.access_account(a);
+            }
+        }
+        let mut slots: Vec<(Address, U256)> =
+            warm.access_list().iter().flat_map(|(a, ks)| ks.iter().map(move |k| (*a, *k))).collect();
+        slots.sort();
+        for (a, k) in slots {
+            if !self.shadow.warm_slots.contains(&(a, k)) {
+                self.access_slot(a, k);
+            }
         }
     }
 
@@ -427,6 +476,7 @@ impl Recorder {
             success_rw,
             persistent_rw,
             success_reads: Vec::new(),
+            return_offset: 0,
         });
     }
 
@@ -456,6 +506,23 @@ impl Recorder {
                 true,
                 RwOp::TxRefund { tx_id: self.tx_id, value: self.tx_refund.max(0) as u64, prev: prev.max(0) as u64 },
             );
+        }
+        let is_create = matches!(self.frames[active.frame].kind, FrameKind::Create | FrameKind::Create2);
+        if let Some(parent_id) = self.active.last().map(|p| p.call_id) {
+            // The parent's return-data buffer now holds the child's output; a successful
+            // creation leaves it empty (its output is the deployed code).
+            let len = if is_create && success { 0 } else { output.len() };
+            let offset = if len == 0 { 0 } else { active.return_offset };
+            for (field, value) in [
+                (CallContextField::LastCalleeId, U256::from(active.call_id)),
+                (CallContextField::LastCalleeReturnDataOffset, U256::from(offset)),
+                (CallContextField::LastCalleeReturnDataLength, U256::from(len)),
+            ] {
+                if let Some(parent) = self.active.last_mut() {
+                    parent.ctx[field as usize] = value;
+                }
+                self.emit(true, RwOp::CallContext { call_id: parent_id, field, value });
+            }
         }
         if let Some(ret) = active.ret {
             let parent_id = self.active.last().map(|a| a.call_id).unwrap_or_default();
@@ -491,8 +558,23 @@ impl Recorder {
     /// Ends the current transaction: syncs with revm's final state (fees, refunds, destroyed
     /// accounts), fills in persistence, drops logs of reverted frames, writes the receipt.
     pub fn end_tx(&mut self, state: &EvmState, status: bool, cumulative_gas: u64) -> TxRecord {
+        self.end_execution(state, Some((status, cumulative_gas)))
+    }
+
+    /// Ends a system call: like [`Self::end_tx`], without a receipt.
+    pub fn end_system_call(&mut self, state: &EvmState) -> TxRecord {
+        self.end_execution(state, None)
+    }
+
+    /// Records the read that shows a system call was skipped: the target's code hash.
+    pub fn skipped_system_call(&mut self, target: Address, code_hash: B256) -> (u64, u64) {
+        let start = self.counter();
+        self.read_account(target, AccountField::CodeHash, U256::from_be_bytes(code_hash.0));
+        (start, self.counter())
+    }
+
+    fn end_execution(&mut self, state: &EvmState, receipt: Option<(bool, u64)>) -> TxRecord {
         self.close_last_step();
-        let last_step = self.steps.len();
         let mut addrs: Vec<&Address> = state.keys().collect();
         addrs.sort();
         for a in addrs {
@@ -525,7 +607,6 @@ impl Recorder {
                 self.sync_slot(*a, *k, &acc.storage[k], None);
             }
         }
-        let _ = last_step;
         // Persistence: a frame persists if it and all its ancestors succeed.
         let mut persistent: HashMap<u32, bool> = HashMap::new();
         for f in &mut self.frames {
@@ -564,12 +645,14 @@ impl Recorder {
         if !drop_rw.is_empty() {
             self.remove_rws(&drop_rw, &drop_copy);
         }
-        for (field, value) in [
-            (ReceiptField::Status, status as u64),
-            (ReceiptField::CumulativeGasUsed, cumulative_gas),
-            (ReceiptField::LogLength, log_id as u64),
-        ] {
-            self.emit(true, RwOp::TxReceipt { tx_id: self.tx_id, field, value });
+        if let Some((status, cumulative_gas)) = receipt {
+            for (field, value) in [
+                (ReceiptField::Status, status as u64),
+                (ReceiptField::CumulativeGasUsed, cumulative_gas),
+                (ReceiptField::LogLength, log_id as u64),
+            ] {
+                self.emit(true, RwOp::TxReceipt { tx_id: self.tx_id, field, value });
+            }
         }
         TxRecord {
             steps: std::mem::take(&mut self.steps),
@@ -645,6 +728,9 @@ fn field_of(i: usize) -> CallContextField {
         GasLimit,
         IsSuccess,
         IsPersistent,
+        LastCalleeId,
+        LastCalleeReturnDataOffset,
+        LastCalleeReturnDataLength,
     ];
     ALL[i]
 }
@@ -755,6 +841,7 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
             opcode: op,
             gas_left: p.gas_left,
             gas_cost,
+            forwarded_gas: 0,
             stack_depth: p.stack_len as u32,
             memory_size: p.mem_size as u64,
             call_depth: depth,
@@ -800,6 +887,18 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
     }
 
     fn call(&mut self, context: &mut MainnetContext<DB>, inputs: &mut CallInputs) -> Option<CallOutcome> {
+        if self.active.is_empty() {
+            let start: &[Address] = if self.tx_id == super::SYSTEM_CALL_TX_ID {
+                &[inputs.target_address]
+            } else {
+                &[inputs.caller, inputs.target_address]
+            };
+            self.warm_at_start(&context.journaled_state.inner, start);
+        } else {
+            // A value-transferring call hands the child a 2300 stipend the caller does not pay.
+            let stipend = if inputs.transfers_value() { CALL_STIPEND } else { 0 };
+            self.split_forwarded_gas(inputs.gas_limit.saturating_sub(stipend));
+        }
         self.sync_journal(&context.journaled_state.inner);
         let kind = match inputs.scheme {
             CallScheme::Call => FrameKind::Call,
@@ -834,6 +933,9 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
     }
 
     fn create(&mut self, context: &mut MainnetContext<DB>, inputs: &mut CreateInputs) -> Option<CreateOutcome> {
+        if !self.active.is_empty() {
+            self.split_forwarded_gas(inputs.gas_limit());
+        }
         self.sync_journal(&context.journaled_state.inner);
         let caller = inputs.caller();
         let nonce = if self.active.is_empty() {
@@ -848,6 +950,12 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
             self.bytecodes.entry(init_hash).or_insert_with(|| init.clone());
         }
         let address = inputs.created_address(nonce);
+        if self.active.is_empty() {
+            self.warm_at_start(&context.journaled_state.inner, &[caller, address]);
+        } else {
+            // EIP-2929: the new address is accessed.
+            self.access_account(address);
+        }
         let kind = match inputs.scheme() {
             revm::context_interface::CreateScheme::Create2 { salt } => {
                 let mut pre = Vec::with_capacity(85);
@@ -996,6 +1104,7 @@ impl Recorder {
         let inp = |i: usize| p.inputs.get(i).copied().unwrap_or_default();
         let inner = &context.journaled_state.inner;
         let code_hash = self.ctx_value(CallContextField::CodeHash);
+        let last_callee = u32::try_from(self.ctx_value(CallContextField::LastCalleeId)).unwrap_or_default();
         // Copies and keccak.
         if let Some(kind) = opcodes::copy_kind(op) {
             let dst_region = region_bytes.last().cloned();
@@ -1011,7 +1120,7 @@ impl Recorder {
                     let src = match op {
                         0x37 => CopyEndpoint::Calldata { call_id },
                         0x39 => CopyEndpoint::Bytecode { code_hash: B256::from(code_hash.to_be_bytes::<32>()) },
-                        _ => CopyEndpoint::ReturnData { call_id },
+                        _ => CopyEndpoint::ReturnData { call_id: last_callee },
                     };
                     (
                         src,
@@ -1051,6 +1160,7 @@ impl Recorder {
             0x31 => {
                 // BALANCE
                 let a = word_addr(inp(0));
+                self.access_account(a);
                 self.sync_one_account(inner, a);
                 self.read_account(a, AccountField::Balance, after.last().copied().unwrap_or_default());
             }
@@ -1058,6 +1168,7 @@ impl Recorder {
             0x3b | 0x3c | 0x3f => {
                 // EXTCODESIZE, EXTCODECOPY, EXTCODEHASH
                 let a = word_addr(inp(0));
+                self.access_account(a);
                 self.sync_one_account(inner, a);
                 let h = inner.state.get(&a).map(|x| x.info.code_hash).unwrap_or(KECCAK_EMPTY);
                 self.read_account(a, AccountField::CodeHash, U256::from_be_bytes(h.0));
@@ -1073,6 +1184,7 @@ impl Recorder {
             0x54 => {
                 // SLOAD
                 let key = inp(0);
+                self.access_slot(target, key);
                 let value = after.last().copied().unwrap_or_default();
                 let committed = inner
                     .state
@@ -1089,6 +1201,7 @@ impl Recorder {
             0x55 => {
                 // SSTORE
                 let (key, value) = (inp(0), inp(1));
+                self.access_slot(target, key);
                 let committed = inner
                     .state
                     .get(&target)
@@ -1112,8 +1225,24 @@ impl Recorder {
                 let prev = self.shadow.transient.insert((target, key), value).unwrap_or_default();
                 self.emit(true, RwOp::TransientStorage { tx_id: self.tx_id, address: target, key, value, prev });
             }
-            0xff => self.sync_journal(inner),
+            0xff => {
+                // SELFDESTRUCT: the beneficiary is accessed.
+                self.access_account(word_addr(inp(0)));
+                self.sync_journal(inner);
+            }
+            0xf1 | 0xf2 | 0xf4 | 0xfa => {
+                // Calls access the callee (revm has loaded it; the frame opens after this step)
+                // and read its code hash: the code that runs, or none.
+                let a = word_addr(inp(1));
+                self.access_account(a);
+                self.sync_one_account(inner, a);
+                let h = inner.state.get(&a).map(|x| x.info.code_hash).unwrap_or(KECCAK_EMPTY);
+                self.read_account(a, AccountField::CodeHash, U256::from_be_bytes(h.0));
+            }
             0xf3 | 0xfd => {
+                if let Some(a) = self.active.last_mut() {
+                    a.return_offset = region_bytes.first().map(|(off, _)| *off).unwrap_or_default();
+                }
                 if let Some((off, bytes)) = region_bytes.first().cloned() {
                     let is_create = self.ctx_value(CallContextField::IsCreate) == U256::from(1);
                     let (kind, dst) = if is_create && op == 0xf3 {
@@ -1158,6 +1287,22 @@ impl Recorder {
                 true,
                 RwOp::TxRefund { tx_id: self.tx_id, value: self.tx_refund.max(0) as u64, prev: prev.max(0) as u64 },
             );
+        }
+    }
+}
+
+/// Gas a value-transferring call adds for the callee on top of what the caller forwards.
+const CALL_STIPEND: u64 = 2300;
+
+impl Recorder {
+    /// Splits the gas revm charged for the frame-opening step that just ran into the opcode's
+    /// own cost and the gas forwarded to the child (revm deducts both in the step).
+    fn split_forwarded_gas(&mut self, forwarded: u64) {
+        if let Some(step) = self.steps.last_mut()
+            && matches!(step.opcode, 0xf0 | 0xf1 | 0xf2 | 0xf4 | 0xf5 | 0xfa)
+        {
+            step.forwarded_gas = forwarded;
+            step.gas_cost = step.gas_cost.saturating_sub(forwarded);
         }
     }
 }

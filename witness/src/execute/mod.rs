@@ -3,20 +3,25 @@
 mod db;
 mod inspector;
 mod opcodes;
+pub mod system;
 pub(crate) mod world;
 
 use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
-use revm::context::{BlockEnv, CfgEnv, Context, TxEnv};
+use revm::context::{BlockEnv, CfgEnv, Context, ContextSetters, TxEnv};
 use revm::context_interface::block::BlobExcessGasAndPrice;
 use revm::context_interface::result::{EVMError, ExecutionResult};
 use revm::database::CacheDB;
+use revm::handler::{EthFrame, Handler, MainnetHandler};
+use revm::inspector::InspectorHandler;
+use revm::interpreter::interpreter::EthInterpreter;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{KECCAK_EMPTY, TxKind};
 use revm::state::EvmState;
-use revm::{DatabaseCommit, ExecuteEvm, InspectEvm, MainBuilder, MainContext};
+use revm::{Database, DatabaseCommit, ExecuteEvm, InspectEvm, MainBuilder, MainContext};
 
 pub use db::PreStateDb;
 pub use inspector::{Limits, Recorder};
+pub use system::{SYSTEM_CALL_TX_ID, tx_id_of};
 pub use world::{World, WorldAccount};
 
 use crate::error::{MissingKey, WitnessError};
@@ -25,6 +30,8 @@ use crate::model::*;
 /// The result of re-executing a block, before the MPT witness and the checks.
 #[derive(Debug)]
 pub struct Execution {
+    /// System calls before the transactions.
+    pub system_calls: Vec<SystemCallTrace>,
     /// Per-transaction traces.
     pub txs: Vec<TxTrace>,
     /// The recorder, with the block's read/write log and side tables.
@@ -157,10 +164,54 @@ pub fn execute_with(input: &BlockInput, limits: Limits) -> Result<Execution, Wit
     let ctx = Context::mainnet().with_db(db).with_cfg(cfg).with_block(block);
     let mut evm = ctx.build_mainnet_with_inspector(Recorder::new(&pre_world, limits));
     let mut post = pre_world;
+    let mut system_calls = Vec::new();
+    if let Some(root) = system::beacon_root_call(input) {
+        let tx = system::beacon_root_tx(root);
+        let mut trace = SystemCallTrace {
+            kind: SystemCallKind::BeaconRoot,
+            tx_id: SYSTEM_CALL_TX_ID,
+            caller: tx.caller,
+            target: system::BEACON_ROOTS_ADDRESS,
+            input: tx.data.clone(),
+            gas_limit: tx.gas_limit,
+            skipped: true,
+            status: TxStatus::Success,
+            gas_used: 0,
+            frames: Vec::new(),
+            steps: Vec::new(),
+            rw_range: (0, 0),
+        };
+        match beacon_code_hash(&mut evm.ctx.journaled_state.database, input)? {
+            None => trace.rw_range = evm.inspector.skipped_system_call(trace.target, KECCAK_EMPTY),
+            Some(_) => {
+                evm.inspector.begin_tx(SYSTEM_CALL_TX_ID, 0);
+                evm.ctx.set_tx(tx);
+                let out = MainnetHandler::<_, _, EthFrame<EthInterpreter>>::default().inspect_run_system_call(&mut evm);
+                let state = system_call_state(evm.finalize());
+                let result = out.map_err(|e| system_call_error(input, e))?;
+                if let Some(reason) = evm.inspector.overflow.take() {
+                    return Err(WitnessError::TooLarge {
+                        input: input.source.clone(),
+                        reason: format!("beacon-root system call: {reason}"),
+                    });
+                }
+                let record = evm.inspector.end_system_call(&state);
+                commit_to_world(&mut post, &mut codes, &state);
+                evm.ctx.journaled_state.database.commit(state);
+                trace.skipped = false;
+                trace.status = status_of(&result);
+                trace.gas_used = result.tx_gas_used();
+                trace.frames = record.frames;
+                trace.steps = record.steps;
+                trace.rw_range = record.rw_range;
+            }
+        }
+        system_calls.push(trace);
+    }
     let mut txs = Vec::with_capacity(input.transactions.len());
     let mut cumulative = 0u64;
     for (index, tx) in input.transactions.iter().enumerate() {
-        evm.inspector.begin_tx(index as u32, tx.nonce);
+        evm.inspector.begin_tx(tx_id_of(index), tx.nonce);
         let out = evm.inspect_tx(tx_env(tx));
         if out.is_err() && !input.pre_state.complete {
             let missing = evm.ctx.journaled_state.database.db.missing();
@@ -188,11 +239,7 @@ pub fn execute_with(input: &BlockInput, limits: Limits) -> Result<Execution, Wit
         let state = out.state;
         let gas_used = result.tx_gas_used();
         cumulative += gas_used;
-        let status = match &result {
-            ExecutionResult::Success { .. } => TxStatus::Success,
-            ExecutionResult::Revert { .. } => TxStatus::Revert,
-            ExecutionResult::Halt { .. } => TxStatus::Halt,
-        };
+        let status = status_of(&result);
         let record = evm.inspector.end_tx(&state, status == TxStatus::Success, cumulative);
         commit_to_world(&mut post, &mut codes, &state);
         evm.ctx.journaled_state.database.commit(state);
@@ -203,6 +250,7 @@ pub fn execute_with(input: &BlockInput, limits: Limits) -> Result<Execution, Wit
             .collect();
         txs.push(TxTrace {
             index: index as u32,
+            tx_id: tx_id_of(index),
             tx: tx.clone(),
             status,
             gas_used,
@@ -239,7 +287,39 @@ pub fn execute_with(input: &BlockInput, limits: Limits) -> Result<Execution, Wit
         blob_base_fee,
         block_hashes: recorder.block_hashes.iter().map(|(n, h)| (*n, *h)).collect(),
     };
-    Ok(Execution { txs, recorder, post, codes, block, missing })
+    Ok(Execution { system_calls, txs, recorder, post, codes, block, missing })
+}
+
+fn status_of<H>(result: &ExecutionResult<H>) -> TxStatus {
+    match result {
+        ExecutionResult::Success { .. } => TxStatus::Success,
+        ExecutionResult::Revert { .. } => TxStatus::Revert,
+        ExecutionResult::Halt { .. } => TxStatus::Halt,
+    }
+}
+
+/// The code hash of the beacon-roots contract, None if it has no code (the call is skipped).
+/// Loading it through revm's database records it as missing for a partial pre-state.
+fn beacon_code_hash<DB: Database<Error = db::DbError>>(
+    db: &mut DB,
+    input: &BlockInput,
+) -> Result<Option<B256>, WitnessError> {
+    let info = db.basic(system::BEACON_ROOTS_ADDRESS).map_err(|e| WitnessError::SystemCall {
+        input: input.source.clone(),
+        reason: format!("loading {}: {e}", system::BEACON_ROOTS_ADDRESS),
+    })?;
+    Ok(info.map(|i| i.code_hash).filter(|h| *h != KECCAK_EMPTY))
+}
+
+/// The state a system call commits: like clients, drop the system address, which the call
+/// only touches (it pays nothing and its nonce does not change).
+fn system_call_state(mut state: EvmState) -> EvmState {
+    state.remove(&system::SYSTEM_ADDRESS);
+    state
+}
+
+fn system_call_error(input: &BlockInput, e: EVMError<db::DbError>) -> WitnessError {
+    WitnessError::SystemCall { input: input.source.clone(), reason: e.to_string() }
 }
 
 /// The result of [`execute_plain`].
@@ -264,6 +344,16 @@ pub fn execute_plain(input: &BlockInput) -> Result<PlainExecution, WitnessError>
     cfg.chain_id = input.chain.chain_id;
     let ctx = Context::mainnet().with_db(db).with_cfg(cfg).with_block(block_env(input));
     let mut evm = ctx.build_mainnet();
+    if let Some(root) = system::beacon_root_call(input)
+        && beacon_code_hash(&mut evm.ctx.journaled_state.database, input)?.is_some()
+    {
+        evm.ctx.set_tx(system::beacon_root_tx(root));
+        let out = MainnetHandler::<_, _, EthFrame<EthInterpreter>>::default().run_system_call(&mut evm);
+        let state = system_call_state(evm.finalize());
+        out.map_err(|e| system_call_error(input, e))?;
+        commit_to_world(&mut post, &mut codes, &state);
+        evm.ctx.journaled_state.database.commit(state);
+    }
     let mut gas = 0;
     for (index, tx) in input.transactions.iter().enumerate() {
         let out = evm.transact(tx_env(tx)).map_err(|e| match e {

@@ -97,22 +97,24 @@ pub fn copy_kind(op: u8) -> Option<CopyKind> {
 pub fn call_context_reads(op: u8) -> &'static [CallContextField] {
     use CallContextField::*;
     match op {
-        0x30 => &[CalleeAddress],                                       // ADDRESS
-        0x33 => &[CallerAddress],                                       // CALLER
-        0x34 => &[Value],                                               // CALLVALUE
-        0x35 | 0x36 => &[CallDataLength],                               // CALLDATALOAD, CALLDATASIZE
-        0x37 => &[CallDataLength, CallDataOffset],                      // CALLDATACOPY
-        0x38 | 0x39 => &[CodeHash],                                     // CODESIZE, CODECOPY
-        0x47 => &[CalleeAddress],                                       // SELFBALANCE
-        0x54 => &[TxId, CalleeAddress],                                 // SLOAD
-        0x55 => &[TxId, IsStatic, CalleeAddress],                       // SSTORE
-        0x5c => &[TxId, CalleeAddress],                                 // TLOAD
-        0x5d => &[TxId, IsStatic, CalleeAddress],                       // TSTORE
-        0xa0..=0xa4 => &[TxId, IsStatic, CalleeAddress],                // LOGn
-        0xf0 | 0xf5 => &[Depth, CalleeAddress, IsStatic],               // CREATE, CREATE2
-        0xf1 | 0xf2 | 0xf4 | 0xfa => &[Depth, CalleeAddress, IsStatic], // calls
-        0xf3 | 0xfd => &[IsCreate, IsSuccess],                          // RETURN, REVERT
-        0xff => &[CalleeAddress, IsStatic],                             // SELFDESTRUCT
+        0x30 => &[CalleeAddress],                                                        // ADDRESS
+        0x33 => &[CallerAddress],                                                        // CALLER
+        0x34 => &[Value],                                                                // CALLVALUE
+        0x35 | 0x36 => &[CallDataLength],                                                // CALLDATALOAD, CALLDATASIZE
+        0x37 => &[CallDataLength, CallDataOffset],                                       // CALLDATACOPY
+        0x3d => &[LastCalleeReturnDataLength],                                           // RETURNDATASIZE
+        0x3e => &[LastCalleeId, LastCalleeReturnDataOffset, LastCalleeReturnDataLength], // RETURNDATACOPY
+        0x38 | 0x39 => &[CodeHash],                                                      // CODESIZE, CODECOPY
+        0x47 => &[CalleeAddress],                                                        // SELFBALANCE
+        0x54 => &[TxId, CalleeAddress],                                                  // SLOAD
+        0x55 => &[TxId, IsStatic, CalleeAddress],                                        // SSTORE
+        0x5c => &[TxId, CalleeAddress],                                                  // TLOAD
+        0x5d => &[TxId, IsStatic, CalleeAddress],                                        // TSTORE
+        0xa0..=0xa4 => &[TxId, IsStatic, CalleeAddress],                                 // LOGn
+        0xf0 | 0xf5 => &[Depth, CalleeAddress, IsStatic],                                // CREATE, CREATE2
+        0xf1 | 0xf2 | 0xf4 | 0xfa => &[Depth, CalleeAddress, IsStatic],                  // calls
+        0xf3 | 0xfd => &[IsCreate, IsSuccess],                                           // RETURN, REVERT
+        0xff => &[CalleeAddress, IsStatic],                                              // SELFDESTRUCT
         _ => &[],
     }
 }

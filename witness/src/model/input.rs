@@ -61,6 +61,11 @@ pub struct BlockHeader {
     pub state_root: Option<B256>,
     /// Hashes of earlier blocks that BLOCKHASH may read, by number.
     pub block_hashes: BTreeMap<u64, B256>,
+    /// EIP-4788 parent beacon block root (Cancun headers). When present, the block starts with
+    /// the beacon-roots system call; state tests have none (they run single transactions, not
+    /// blocks).
+    #[serde(default)]
+    pub parent_beacon_block_root: Option<B256>,
 }
 
 /// One access-list entry (EIP-2930).
@@ -168,6 +173,12 @@ pub struct PreState {
     /// Trie nodes (RLP) of the account and storage proofs, deduplicated; empty for a complete
     /// pre-state, whose tries are rebuilt from `accounts`.
     pub proof_nodes: Vec<Bytes>,
+    /// Candidate trie nodes for the siblings that branches collapse onto when the block deletes
+    /// keys (see [`crate::trie::sibling_candidates`]): derived from post-state proofs of the
+    /// deleted keys. Like `proof_nodes`, a node is used only where a verified node references
+    /// its hash, so a wrong candidate is never trusted.
+    #[serde(default)]
+    pub sibling_nodes: Vec<Bytes>,
 }
 
 /// What a source knows the result must be (fixture expectations, the header's root).

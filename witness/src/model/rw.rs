@@ -53,6 +53,15 @@ pub enum CallContextField {
     IsSuccess,
     /// 1 when the frame and every ancestor succeed (filled in when the transaction ends).
     IsPersistent,
+    /// Call id of the last child frame that ended (0 before any). Written in this frame's
+    /// context each time a child ends; read by RETURNDATACOPY.
+    LastCalleeId,
+    /// Offset in the last child's memory of the data it returned or reverted with (0 when it
+    /// ended otherwise). Read by RETURNDATACOPY.
+    LastCalleeReturnDataOffset,
+    /// Length of this frame's return-data buffer: the last child's output (empty after a
+    /// successful CREATE). Read by RETURNDATASIZE and RETURNDATACOPY.
+    LastCalleeReturnDataLength,
 }
 
 /// Fields of a log entry.
@@ -105,9 +114,14 @@ pub enum RwTag {
 }
 
 /// One access, with its own key fields and values. For writes, `prev` is the value before.
+///
+/// `tx_id` is the execution's id in the block: 0 for the EIP-4788 system call, `index + 1` for
+/// the transaction at `index` ([`crate::execute::tx_id_of`]). Ids grow with the counter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RwOp {
-    /// A stack slot of a call frame (`pointer` counts from the bottom, 0-based).
+    /// A stack slot of a call frame. Convention: `pointer` is the slot's index from the bottom
+    /// of the stack, 0-based, so with `d` = [`crate::ExecStep::stack_depth`] items the top is at
+    /// `d - 1`, the `i`-th popped item at `d - 1 - i` and a push lands at `d` (less the pops).
     Stack { call_id: u32, pointer: u32, value: U256, prev: U256 },
     /// A memory byte of a call frame.
     Memory { call_id: u32, address: u64, value: u8, prev: u8 },
@@ -143,7 +157,11 @@ pub struct RwEntry {
 }
 
 /// The key under which the state circuit sorts entries: (tag, id, address, field, storage key,
-/// counter). Fields a tag does not use are zero.
+/// counter). Fields a tag does not use are zero. Persistent state (accounts, storage) has id 0,
+/// so one key's entries are contiguous across the whole block; per-transaction state (transient
+/// storage, refund, access lists, logs, receipts) is keyed by `tx_id`, per-frame state (stack,
+/// memory, call context) by call id. [`crate::check::sorted_consistency`] checks a log against
+/// exactly this grouping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RwSortKey {
     /// The tag.

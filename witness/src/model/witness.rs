@@ -108,9 +108,14 @@ pub struct ExecStep {
     pub opcode: u8,
     /// Gas left before the step.
     pub gas_left: u64,
-    /// Gas the step cost (for calls and creations this includes the gas handed to the child,
-    /// as revm charges it).
+    /// The opcode's own gas cost: static and dynamic parts (memory expansion, cold access, value
+    /// transfer, account creation), without the gas handed to a child frame.
     pub gas_cost: u64,
+    /// For CALL, CALLCODE, DELEGATECALL, STATICCALL, CREATE and CREATE2 that start a child frame:
+    /// the gas taken from this frame and handed to the child (the child's gas limit less the
+    /// 2300 stipend of a value-transferring call, which the caller does not pay). 0 otherwise.
+    /// `gas_left - gas_cost - forwarded_gas` is what the frame holds while the child runs.
+    pub forwarded_gas: u64,
     /// Stack depth before the step.
     pub stack_depth: u32,
     /// Memory size in bytes before the step.
@@ -256,6 +261,9 @@ pub enum TxStatus {
 pub struct TxTrace {
     /// Index in the block.
     pub index: u32,
+    /// The transaction's id in the read/write log and the call contexts: `index + 1`
+    /// ([`crate::execute::tx_id_of`]); id 0 is the block's system call.
+    pub tx_id: u32,
     /// The transaction.
     pub tx: TxInput,
     /// Outcome.
@@ -277,6 +285,46 @@ pub struct TxTrace {
     /// Executed opcodes.
     pub steps: Vec<ExecStep>,
     /// Counters of the transaction's first and one-past-last read/write.
+    pub rw_range: (u64, u64),
+}
+
+/// A protocol system call made outside any transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SystemCallKind {
+    /// EIP-4788: before the transactions, the system address calls the beacon-roots contract
+    /// with the parent beacon block root, which stores the block timestamp at slot
+    /// `timestamp % 8191` and the root at slot `timestamp % 8191 + 8191`.
+    BeaconRoot,
+}
+
+/// A system call and what it recorded. It is not a transaction: no signature, nonce, fee or
+/// receipt, and its gas does not count against the block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SystemCallTrace {
+    /// Which system call.
+    pub kind: SystemCallKind,
+    /// Its id in the read/write log and call contexts ([`crate::execute::SYSTEM_CALL_TX_ID`]).
+    pub tx_id: u32,
+    /// The caller (the system address).
+    pub caller: Address,
+    /// The called contract.
+    pub target: Address,
+    /// Calldata.
+    pub input: Bytes,
+    /// Gas given to the call.
+    pub gas_limit: u64,
+    /// True when the target has no code: the call is skipped, as the EIP requires, and the log
+    /// holds one read of the target's code hash (the empty-code hash) to show why.
+    pub skipped: bool,
+    /// Outcome (`Success` when skipped).
+    pub status: TxStatus,
+    /// Gas the call used.
+    pub gas_used: u64,
+    /// Call frames.
+    pub frames: Vec<CallFrame>,
+    /// Executed opcodes.
+    pub steps: Vec<ExecStep>,
+    /// Counters of the call's first and one-past-last read/write.
     pub rw_range: (u64, u64),
 }
 
@@ -359,6 +407,9 @@ pub struct SelfChecks {
     /// Replaying the read/write log on the pre-state reproduces revm's post-state, and every read
     /// returns the last value written. `None` if it passed, else the first mismatch.
     pub rw_replay: Option<String>,
+    /// The log sorted by [`crate::RwSortKey`], as the state circuit sorts it, is consistent key
+    /// by key ([`crate::check::sorted_consistency`]). `None` if it passed, else the first problem.
+    pub rw_sorted: Option<String>,
     /// Applying the trie updates to the pre-state root gives the post-state root.
     pub mpt_updates: Option<String>,
     /// The post-state root equals the expected one (None: nothing expected).
@@ -371,6 +422,7 @@ impl SelfChecks {
     /// Whether every check that ran passed.
     pub fn all_pass(&self) -> bool {
         self.rw_replay.is_none()
+            && self.rw_sorted.is_none()
             && self.mpt_updates.is_none()
             && self.state_root_matches != Some(false)
             && self.logs_hash_matches != Some(false)
@@ -386,6 +438,9 @@ pub struct BlockWitness {
     pub chain: ChainConfig,
     /// Block values used by the block opcodes.
     pub block: BlockContext,
+    /// System calls made before the transactions (EIP-4788), in order; their read/writes come
+    /// first in the log.
+    pub system_calls: Vec<SystemCallTrace>,
     /// Per-transaction traces.
     pub txs: Vec<TxTrace>,
     /// The read/write log of the whole block, in counter order.

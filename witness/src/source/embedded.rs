@@ -4,7 +4,9 @@
 //!
 //! Transactions: an ETH transfer (legacy), the deploy of an ERC-20, two token transfers (one an
 //! access-list transaction), a contract calling the token (with a caught inner revert), a
-//! reverted transfer, a SHA3-heavy hash chain, and a transfer that clears a slot (refund).
+//! reverted transfer, a SHA3-heavy hash chain, and a transfer that clears a slot (refund). The
+//! genesis holds the EIP-4788 beacon-roots contract and the header a parent beacon block root,
+//! so the block opens with the beacon-root system call.
 
 use std::collections::BTreeMap;
 
@@ -159,7 +161,14 @@ pub fn build() -> Result<BlockInput, WitnessError> {
             },
         );
     }
-    for (addr, code) in [(CALLER, &caller.deployed_bytecode), (HASHER, &hasher.deployed_bytecode)] {
+    // The EIP-4788 beacon-roots contract, as on every Cancun chain (deployed by a creation
+    // transaction, hence nonce 1), so that the block's system call runs.
+    let beacon_code = alloy_eips::eip4788::BEACON_ROOTS_CODE.clone();
+    for (addr, code) in [
+        (CALLER, &caller.deployed_bytecode),
+        (HASHER, &hasher.deployed_bytecode),
+        (crate::execute::system::BEACON_ROOTS_ADDRESS, &beacon_code),
+    ] {
         let h = keccak256(code);
         codes.insert(h, code.clone());
         accounts.insert(addr, PreAccount { nonce: 1, code_hash: h, exists: true, ..Default::default() });
@@ -277,6 +286,7 @@ pub fn build() -> Result<BlockInput, WitnessError> {
         parent_hash,
         state_root: None,
         block_hashes: [(0u64, parent_hash)].into_iter().collect(),
+        parent_beacon_block_root: Some(keccak256("rebuttal/embedded/parent-beacon-root")),
     };
     let mut input = BlockInput {
         source: "embedded".into(),
@@ -284,7 +294,7 @@ pub fn build() -> Result<BlockInput, WitnessError> {
         header,
         transactions,
         withdrawals: Vec::new(),
-        pre_state: PreState { state_root: B256::ZERO, complete: true, accounts, codes, proof_nodes: Vec::new() },
+        pre_state: PreState { state_root: B256::ZERO, complete: true, accounts, codes, ..Default::default() },
         expected: Expected::default(),
     };
     input.pre_state.state_root = crate::mpt_witness::pre_state_tries(&input)?.root();

@@ -151,6 +151,11 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
     for w in &withdrawals {
         wanted.entry(w.address).or_default();
     }
+    if h.parent_beacon_block_root.is_some() {
+        // The EIP-4788 system call reads the contract (and writes two slots, found by
+        // re-execution below).
+        wanted.entry(crate::execute::system::BEACON_ROOTS_ADDRESS).or_default();
+    }
     if options.use_prestate_tracer && !transactions.is_empty() {
         let opts = GethDebugTracingOptions::prestate_tracer(PreStateConfig::default());
         match client
@@ -188,6 +193,7 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
         parent_hash: h.parent_hash,
         state_root: Some(h.state_root),
         block_hashes,
+        parent_beacon_block_root: h.parent_beacon_block_root,
     };
     let mut input = BlockInput {
         source: source.clone(),
@@ -201,6 +207,7 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
             accounts: BTreeMap::new(),
             codes: BTreeMap::new(),
             proof_nodes: Vec::new(),
+            sibling_nodes: Vec::new(),
         },
         expected: Expected { state_root: Some(h.state_root), logs_hash: None, invalid_tx: false },
     };
@@ -208,13 +215,16 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
     for round in 0..options.max_rounds {
         fetch_proofs(&client, &mut input, &wanted, &mut nodes, number - 1).await?;
         input.pre_state.proof_nodes = nodes.iter().cloned().collect();
-        let missing = match crate::execute::execute(&input) {
-            Ok(e) => e.missing,
-            Err(WitnessError::IncompletePreState { keys, .. }) => keys.into_iter().collect(),
+        let (missing, post) = match crate::execute::execute(&input) {
+            Ok(e) => (e.missing, Some(e.post)),
+            Err(WitnessError::IncompletePreState { keys, .. }) => (keys.into_iter().collect(), None),
             Err(e) => return Err(e),
         };
         tracing::debug!(round, missing = missing.len(), "re-executed against the fetched pre-state");
-        if missing.is_empty() {
+        if missing.is_empty()
+            && let Some(post) = post
+        {
+            input.pre_state.sibling_nodes = fetch_sibling_nodes(&client, &input, &post, number).await?;
             return Ok(input);
         }
         for k in missing {
@@ -330,4 +340,67 @@ async fn fetch_proofs(
         }
     }
     Ok(())
+}
+
+/// The keys the block deletes: accounts that exist before and not after, and slots of
+/// surviving accounts that go from non-zero to zero.
+fn deleted_keys(pre: &PreState, post: &crate::execute::World) -> BTreeMap<Address, BTreeSet<U256>> {
+    let mut out: BTreeMap<Address, BTreeSet<U256>> = BTreeMap::new();
+    for (addr, acc) in pre.accounts.iter().filter(|(_, a)| a.exists) {
+        match post.accounts.get(addr) {
+            None => {
+                out.entry(*addr).or_default();
+            }
+            Some(after) => {
+                let cleared: BTreeSet<U256> = acc
+                    .storage
+                    .iter()
+                    .filter(|(k, v)| !v.is_zero() && !after.storage.contains_key(*k))
+                    .map(|(k, _)| *k)
+                    .collect();
+                if !cleared.is_empty() {
+                    out.insert(*addr, cleared);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// For every key the block deletes, fetches its proof at the block itself (the post-state),
+/// verifies it against the block's state root and derives the candidate sibling nodes that
+/// deleting the key from the partial pre-state trie may need ([`crate::trie::sibling_candidates`]).
+async fn fetch_sibling_nodes(
+    client: &Client,
+    input: &BlockInput,
+    post: &crate::execute::World,
+    number: u64,
+) -> Result<Vec<alloy_primitives::Bytes>, WitnessError> {
+    let deleted = deleted_keys(&input.pre_state, post);
+    let Some(root) = input.header.state_root else { return Ok(Vec::new()) };
+    let p = &client.provider;
+    let mut out: BTreeSet<alloy_primitives::Bytes> = BTreeSet::new();
+    for (addr, slots) in &deleted {
+        let keys: Vec<B256> = slots.iter().map(|s| B256::from(s.to_be_bytes::<32>())).collect();
+        let proof = client.call("eth_getProof", p.get_proof(*addr, keys).number(number)).await?;
+        let name = format!("{}: eth_getProof({addr}) at the block", input.source);
+        let mismatch = |reason: String| WitnessError::ProofMismatch { input: name.clone(), root, reason };
+        let leaf = verify_proof(root, keccak256(addr).as_slice(), &proof.account_proof)
+            .map_err(|e| mismatch(e.to_string()))?;
+        let leaf = leaf.map(|l| AccountLeaf::decode(&l)).transpose().map_err(|e| mismatch(e.to_string()))?;
+        out.extend(crate::trie::sibling_candidates(&proof.account_proof));
+        let Some(leaf) = leaf else { continue };
+        for sp in &proof.storage_proof {
+            let key = U256::from_be_bytes(sp.key.as_b256().0);
+            verify_proof(leaf.storage_root, keccak256(key.to_be_bytes::<32>()).as_slice(), &sp.proof).map_err(|e| {
+                WitnessError::ProofMismatch {
+                    input: format!("{name} slot {key:#x}"),
+                    root: leaf.storage_root,
+                    reason: e.to_string(),
+                }
+            })?;
+            out.extend(crate::trie::sibling_candidates(&sp.proof));
+        }
+    }
+    Ok(out.into_iter().collect())
 }

@@ -137,9 +137,9 @@ pub fn parse_cases(name: &str, json: &str, fork: &str) -> Result<Vec<StateTestCa
             parent_hash: B256::ZERO,
             state_root: None,
             block_hashes,
+            parent_beacon_block_root: None,
         };
-        let mut pre_state =
-            PreState { state_root: B256::ZERO, complete: true, accounts, codes, proof_nodes: Vec::new() };
+        let mut pre_state = PreState { state_root: B256::ZERO, complete: true, accounts, codes, ..Default::default() };
         let root = crate::mpt_witness::pre_state_tries(&BlockInput {
             source: input_name.clone(),
             chain: ChainConfig { chain_id: 1, fork: fork_id },

@@ -162,6 +162,40 @@ impl Trie {
     }
 }
 
+/// Candidate nodes for the siblings that branches collapse onto when keys are deleted from a
+/// partial trie, derived from a proof of a deleted key under the trie's *new* root.
+///
+/// When deleting a key leaves a branch with one child, the branch merges with that child: a
+/// leaf or extension child `S` becomes one node whose path is the branch's nibble (and any
+/// parent extension's path) followed by `S`'s path. A proof of the deleted key under the new
+/// root ends at that merged node. Removing 1, 2, ... leading nibbles from the path of every
+/// leaf and extension in the proof therefore yields `S` among the candidates; the trie uses a
+/// candidate only where a node it already trusts references the candidate's hash. A branch
+/// child cannot be recovered this way (the merged extension holds only its hash). Nodes under
+/// 32 bytes are left out: their parents embed them, so they are never missing.
+pub fn sibling_candidates(proof: &[Bytes]) -> Vec<Bytes> {
+    let mut out = Vec::new();
+    for bytes in proof {
+        let Ok(node) = Node::decode(bytes) else { continue };
+        let variants: Vec<Node> = match &node {
+            Node::Leaf { path, value } => {
+                (1..=path.len()).map(|k| Node::Leaf { path: path[k..].to_vec(), value: value.clone() }).collect()
+            }
+            Node::Extension { path, child } => {
+                (1..path.len()).map(|k| Node::Extension { path: path[k..].to_vec(), child: child.clone() }).collect()
+            }
+            _ => Vec::new(),
+        };
+        for v in variants {
+            let enc = v.encode();
+            if enc.len() >= 32 {
+                out.push(Bytes::from(enc));
+            }
+        }
+    }
+    out
+}
+
 fn collect_hashed(node: &Node, out: &mut Vec<Bytes>) {
     let mut visit = |c: &Node| {
         if !matches!(c, Node::Empty | Node::Hash(_)) {
@@ -316,6 +350,26 @@ fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
             }
         }
         Node::Branch { mut children, value } => {
+            // A deletion that would leave this branch with a single child known only by its
+            // hash cannot merge the two: fail before changing anything, so that the trie stays
+            // as it was. (The key empties its slot only if that slot holds the key's own leaf.)
+            let empties_slot = match path.split_first() {
+                None => value.is_some(),
+                Some((n, tail)) => {
+                    matches!(&children[*n as usize], Node::Leaf { path: lp, .. } if lp.as_slice() == tail)
+                }
+            };
+            if empties_slot {
+                let slot = path.first().map(|n| *n as usize);
+                let rest: Vec<usize> =
+                    (0..16).filter(|j| Some(*j) != slot && !matches!(children[*j], Node::Empty)).collect();
+                let keeps_value = slot.is_some() && value.is_some();
+                if let ([j], false) = (rest.as_slice(), keeps_value)
+                    && let Node::Hash(h) = children[*j]
+                {
+                    return Err((Node::Branch { children, value }, missing(h, full)));
+                }
+            }
             let value = match path.split_first() {
                 None => None,
                 Some((n, tail)) => {

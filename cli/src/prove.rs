@@ -1,0 +1,136 @@
+//! `rebuttal prove`: re-execute a block, prove what today's circuits can prove about it, verify
+//! the proof and write it with its verifying key and Solidity verifier.
+//!
+//! Today's circuits prove the block's keccak256 computations (the keccak circuit over every
+//! distinct keccak input the witness records: SHA3 opcodes, code hashes, trie nodes and keys,
+//! transaction hashes). The EVM, state, MPT, bytecode, copy and tx circuits are not written
+//! yet, so the proof does not yet attest the state transition; the command says so.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rebuttal_circuits::keccak::KeccakCircuit;
+use rebuttal_gpu::{BackendChoice, select_backend};
+use rebuttal_prover::circuit::Circuit;
+use rebuttal_prover::plonk::{keygen, prove, verify};
+use rebuttal_prover::srs::Srs;
+use rebuttal_verifier_gen::{encode_calldata, generate};
+use rebuttal_witness::BlockWitness;
+
+use crate::files::{hex, instances_to_json, write_atomic};
+use crate::source::SourceArgs;
+
+/// Seed of the insecure test setup used when no `--srs` is given.
+const INSECURE_SETUP_SEED: u64 = 0x7265_6275_7474_616c;
+
+/// Arguments of `rebuttal prove`. With no source option, proves the embedded default block.
+#[derive(clap::Args, Debug)]
+pub struct ProveArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Directory to write proof.bin, vk.bin, instances.json, the Solidity verifier and its call
+    /// data into (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "rebuttal-out")]
+    pub out: PathBuf,
+    /// Arithmetic backend for MSMs and NTTs.
+    #[arg(long, value_name = "cpu|cuda|auto", default_value = "auto")]
+    pub backend: BackendChoice,
+    /// KZG parameters: a snarkjs `.ptau` file, or a PSE halo2 `ParamsKZG` raw file (any other
+    /// extension). Without it, an INSECURE seeded test setup is used (its trapdoor is public).
+    #[arg(long, value_name = "FILE")]
+    pub srs: Option<PathBuf>,
+}
+
+/// The distinct keccak inputs of a block, in the order the witness first records them.
+pub fn block_keccak_inputs(witness: &BlockWitness) -> Vec<Vec<u8>> {
+    let mut seen = HashSet::new();
+    witness
+        .keccak_inputs
+        .iter()
+        .filter(|k| seen.insert(k.input.as_ref()))
+        .map(|k| k.input.to_vec())
+        .collect()
+}
+
+/// Loads `--srs` for `2^k` rows, or makes the insecure test setup.
+pub fn load_srs(path: Option<&Path>, k: u32) -> Result<Srs, Box<dyn std::error::Error>> {
+    let Some(path) = path else {
+        tracing::warn!("no --srs given: using an INSECURE test setup whose trapdoor is public (fine for testing only)");
+        return Ok(Srs::unsafe_setup(k, INSECURE_SETUP_SEED)?);
+    };
+    let err = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ptau")) {
+        return Srs::read_ptau_file(path, k).map_err(|e| err(&e).into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| err(&e))?;
+    let srs = Srs::read_params_kzg(std::io::BufReader::new(file)).map_err(|e| err(&e))?;
+    srs.cut(k).map_err(|e| err(&e).into())
+}
+
+fn stage<T, E>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<(T, Duration), E> {
+    let bar = ProgressBar::new_spinner().with_message(what.to_string());
+    bar.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"));
+    bar.enable_steady_tick(Duration::from_millis(200));
+    let start = Instant::now();
+    let result = f();
+    let elapsed = start.elapsed();
+    bar.finish_and_clear();
+    result.map(|v| (v, elapsed))
+}
+
+/// Runs `rebuttal prove`.
+pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let input = args.source.load_one()?;
+    let (witness, t_trace) = stage("re-executing the block", || rebuttal_witness::trace(&input))?;
+    if !witness.checks.all_pass() {
+        return Err(format!("{}: the witness self-checks fail: {:?}", witness.source, witness.checks).into());
+    }
+    let inputs = block_keccak_inputs(&witness);
+    let input_bytes: usize = inputs.iter().map(Vec::len).sum();
+    let circuit = KeccakCircuit::new(inputs)?;
+    let k = circuit.k();
+    let backend = select_backend(args.backend)?;
+    let srs = load_srs(args.srs.as_deref(), k)?;
+    let (pk, t_keygen) = stage("keygen", || keygen(&srs, &circuit, k, backend.as_ref()))?;
+    let (proof, t_prove) = stage("proving", || prove(&pk, &circuit, backend.as_ref()))?;
+    let instances = circuit.instances();
+    let ((), t_verify) = stage("verifying", || verify(pk.vk(), &instances, &proof))?;
+    let verifier = generate(pk.vk())?;
+    let calldata = encode_calldata(&proof, &instances);
+
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("creating {}: {e}", args.out.display()))?;
+    let vk_bytes = pk.vk().to_bytes();
+    write_atomic(&args.out.join("proof.bin"), &proof)?;
+    write_atomic(&args.out.join("vk.bin"), &vk_bytes)?;
+    write_atomic(&args.out.join("instances.json"), instances_to_json(&instances).as_bytes())?;
+    write_atomic(&args.out.join(&verifier.file_name), verifier.source.as_bytes())?;
+    write_atomic(&args.out.join("calldata.hex"), format!("0x{}\n", hex(&calldata)).as_bytes())?;
+
+    let secs = |d: Duration| d.as_secs_f64();
+    println!("block:            {}", witness.source);
+    println!("re-executed in:   {:.3} s ({} txs, self-checks pass)", secs(t_trace), witness.txs.len());
+    println!(
+        "proven:           keccak256 of the block's {} distinct keccak inputs ({} bytes, {} keccak-f) at k = {k}",
+        circuit.inputs().len(),
+        input_bytes,
+        circuit.num_permutations()
+    );
+    println!("not yet proven:   EVM execution, state, MPT, bytecode, copy and tx circuits (not written yet)");
+    println!("backend:          {}", backend.name());
+    println!("keygen:           {:.3} s", secs(t_keygen));
+    println!("prove:            {:.3} s ({} proof bytes)", secs(t_prove), proof.len());
+    println!("verify (Rust):    {:.3} s — valid", secs(t_verify));
+    println!(
+        "Solidity:         {} (contract {}, {} source bytes)",
+        args.out.join(&verifier.file_name).display(),
+        verifier.contract_name,
+        verifier.source.len()
+    );
+    println!("written:          proof.bin, vk.bin, instances.json, calldata.hex in {}", args.out.display());
+    if args.srs.is_none() {
+        println!("WARNING:          insecure test setup (no --srs): do not deploy this verifier");
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! The `rebuttal` binary's commands on small proofs: `verify` accepts a valid proof and rejects
+//! a tampered one or wrong public inputs with an error naming the file; `verifier` writes the
+//! Solidity verifier and call data; `stats` prints the keccak circuit's figures; bad files are
+//! errors, never panics.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use ff::{Field, PrimeField};
+use rebuttal_prover::arith::Fr;
+use rebuttal_prover::backend::CpuBackend;
+use rebuttal_prover::circuit::Circuit;
+use rebuttal_prover::plonk::{keygen, prove};
+use rebuttal_prover::srs::Srs;
+use rebuttal_prover::testing::Fibonacci;
+
+fn rebuttal(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rebuttal")).args(args).output().expect("the binary runs")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rebuttal-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn hex32(v: &Fr) -> String {
+    let mut be = v.to_repr().as_ref().to_vec();
+    be.reverse();
+    format!("\"0x{}\"", be.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn instances_json(instances: &[Vec<Fr>]) -> String {
+    let cols: Vec<String> =
+        instances.iter().map(|c| format!("[{}]", c.iter().map(hex32).collect::<Vec<_>>().join(","))).collect();
+    format!("[{}]", cols.join(","))
+}
+
+/// Writes vk.bin, proof.bin and instances.json of a small Fibonacci proof into `dir`.
+fn write_fibonacci_proof(dir: &Path) -> Vec<Vec<Fr>> {
+    let circuit = Fibonacci { start: (1, 1), steps: 20, claim: None };
+    let k = 6;
+    let srs = Srs::unsafe_setup(k, 7).unwrap();
+    let pk = keygen(&srs, &circuit, k, &CpuBackend).unwrap();
+    let proof = prove(&pk, &circuit, &CpuBackend).unwrap();
+    let instances = circuit.instances();
+    std::fs::write(dir.join("vk.bin"), pk.vk().to_bytes()).unwrap();
+    std::fs::write(dir.join("proof.bin"), &proof).unwrap();
+    std::fs::write(dir.join("instances.json"), instances_json(&instances)).unwrap();
+    instances
+}
+
+#[test]
+fn verify_accepts_a_valid_proof_and_rejects_tampering() {
+    let dir = scratch("verify");
+    let instances = write_fibonacci_proof(&dir);
+    let d = dir.to_str().unwrap();
+
+    let ok = rebuttal(&["verify", "--dir", d]);
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("valid"));
+
+    let mut proof = std::fs::read(dir.join("proof.bin")).unwrap();
+    proof[100] ^= 1;
+    std::fs::write(dir.join("bad-proof.bin"), &proof).unwrap();
+    let bad = rebuttal(&["verify", "--dir", d, "--proof", dir.join("bad-proof.bin").to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("bad-proof.bin") && text(&bad).contains("invalid proof"), "{}", text(&bad));
+
+    let mut wrong = instances.clone();
+    wrong[0][2] += Fr::ONE;
+    std::fs::write(dir.join("wrong.json"), instances_json(&wrong)).unwrap();
+    let bad = rebuttal(&["verify", "--dir", d, "--instances", dir.join("wrong.json").to_str().unwrap()]);
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("invalid proof"), "{}", text(&bad));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn malformed_files_are_errors_naming_the_file() {
+    let dir = scratch("malformed");
+    write_fibonacci_proof(&dir);
+    let d = dir.to_str().unwrap();
+    std::fs::write(dir.join("junk.bin"), b"RBVK\0\0\0\x01 not a key").unwrap();
+    std::fs::write(dir.join("junk.json"), b"{\"not\": \"instances\"}").unwrap();
+    for (flag, file) in [("--vk", "junk.bin"), ("--instances", "junk.json"), ("--proof", "missing.bin")] {
+        let out = rebuttal(&["verify", "--dir", d, flag, dir.join(file).to_str().unwrap()]);
+        assert!(!out.status.success());
+        let t = text(&out);
+        assert!(t.contains(file) && t.contains("error:") && !t.contains("panicked"), "{flag}: {t}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn verifier_writes_solidity_and_call_data() {
+    let dir = scratch("verifier");
+    write_fibonacci_proof(&dir);
+    let p = |f: &str| dir.join(f).to_str().unwrap().to_string();
+    let out = rebuttal(&[
+        "verifier",
+        "--vk",
+        &p("vk.bin"),
+        "--out",
+        &p("Verifier.sol"),
+        "--proof",
+        &p("proof.bin"),
+        "--instances",
+        &p("instances.json"),
+        "--calldata",
+        &p("calldata.hex"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let sol = std::fs::read_to_string(dir.join("Verifier.sol")).unwrap();
+    assert!(sol.contains("pragma solidity") && sol.contains("function verifyProof"));
+    let calldata = std::fs::read_to_string(dir.join("calldata.hex")).unwrap();
+    let proof_len = std::fs::read(dir.join("proof.bin")).unwrap().len();
+    // selector + offsets + proof (padded) + instances: at least the proof's hex digits.
+    assert!(calldata.starts_with("0x") && calldata.trim().len() > 2 + 2 * (4 + proof_len));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stats_keccak_prints_the_cost_per_permutation() {
+    let out = rebuttal(&["stats", "keccak"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("per keccak-f") && t.contains("committed cells") && t.contains("advice"), "{t}");
+}

@@ -1,0 +1,248 @@
+//! Everything the generated code needs to know about one verifying key, derived once: where
+//! each proof element lies in the call data, the transcript schedule, the rotations the
+//! verifier evaluates at, and the memory map.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rebuttal_prover::arith::{Domain, G1Affine};
+use rebuttal_prover::circuit::{Column, Expression, Phase};
+use rebuttal_prover::plonk::VerifyingKey;
+use rebuttal_prover::plonk::argument::Extended;
+use rebuttal_prover::plonk::proof::{Poly, ProofShape};
+
+use crate::GenerateError;
+
+/// Call-data offset of the proof's first byte: selector, two head words, the proof length.
+pub const PROOF_CD: usize = 4 + 3 * 32;
+
+/// Where a commitment comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Commitment {
+    /// A constant of the verifying key.
+    Vk(G1Affine),
+    /// A point in the proof at this call-data offset.
+    Proof(usize),
+}
+
+/// One challenge squeeze: absorb the proof bytes up to `end` (proof offset), then hash.
+#[derive(Debug, Clone)]
+pub struct Squeeze {
+    pub end: usize,
+    pub target: usize,
+    pub what: String,
+}
+
+/// Bump allocator for named 32-byte memory slots.
+#[derive(Debug)]
+pub struct Memory {
+    next: usize,
+}
+
+/// Precompile scratch space: the pairing input is the largest (0x180 bytes).
+pub const SCRATCH: usize = 0x00;
+/// The MSM accumulator (two words).
+pub const ACC: usize = 0x180;
+
+impl Memory {
+    fn new() -> Self {
+        Self { next: 0x1c0 }
+    }
+
+    /// A fresh slot.
+    pub fn slot(&mut self) -> usize {
+        let a = self.next;
+        self.next += 32;
+        a
+    }
+
+    /// The first free address.
+    pub fn end(&self) -> usize {
+        self.next
+    }
+
+    /// Moves the first free address to at least `address`.
+    pub fn bump_to(&mut self, address: usize) {
+        self.next = self.next.max(address);
+    }
+}
+
+/// The derived plan.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    pub vk: &'a VerifyingKey,
+    pub ext: &'a Extended,
+    pub shape: ProofShape,
+    pub domain: Domain,
+    pub n: usize,
+    pub usable: usize,
+    pub proof_len: usize,
+    /// Call-data offset of the first evaluation.
+    pub evals_cd: usize,
+    /// Call-data offset of `W` (`W'` follows).
+    pub w_cd: usize,
+    /// Call-data offset of the `instances` length word.
+    pub instances_len_cd: usize,
+    /// Call-data offset of each query's evaluation.
+    pub eval_cd: HashMap<(Poly, i32), usize>,
+    /// Commitment of each opened polynomial.
+    pub commitments: HashMap<Poly, Commitment>,
+    /// Challenge squeezes in transcript order.
+    pub squeezes: Vec<Squeeze>,
+    pub mem: Memory,
+    /// Memory slot of each challenge of the extended system, by index.
+    pub challenge_slot: Vec<usize>,
+    pub x: usize,
+    pub x1: usize,
+    pub x2: usize,
+    pub u: usize,
+    pub x_n: usize,
+    /// `x · ω^rot` per rotation used anywhere.
+    pub point: HashMap<i32, usize>,
+    /// Per instance column: memory slots holding its call-data offset and its length.
+    pub instance_ptr: Vec<(usize, usize)>,
+    /// Rotations at which each instance column is queried.
+    pub instance_rotations: Vec<BTreeSet<i32>>,
+    /// Rotations at which each computed fixed column is queried: `l_0`, `l_last`, `l_active`.
+    pub lagrange_rotations: [BTreeSet<i32>; 3],
+    /// Slot holding the length of the transcript buffer's first part (digest and instances).
+    pub transcript_len: usize,
+    /// Per instance column and rotation: the slots of the fraction's numerator and of the
+    /// denominator (which the batch inversion replaces by its inverse).
+    pub instance_num: Vec<((usize, i32), usize, usize)>,
+    /// Slot of `1/x` after the batch inversion.
+    pub inverse_x: usize,
+    /// Slot of `1/(ω^rot·x − ω^i)` by `(rot, i)` (the denominator before the batch inversion).
+    pub lagrange_inverse: HashMap<(i32, usize), usize>,
+    /// Slot holding the address of the key contract (when the key is split out).
+    pub key_msm_slot: usize,
+}
+
+impl<'a> Plan<'a> {
+    /// Derives the plan of `vk`.
+    pub fn new(vk: &'a VerifyingKey) -> Result<Self, GenerateError> {
+        let ext = vk.extended();
+        let shape = ProofShape::new(ext);
+        let domain = Domain::new(vk.k()).map_err(|_| GenerateError::DomainTooLarge { k: vk.k() })?;
+        let n = domain.n();
+        let usable = ext.cs.usable_rows(vk.k());
+        let proof_len = shape.proof_len();
+        let num_points = shape.num_points();
+        let evals_cd = PROOF_CD + 64 * (num_points - 2);
+        let w_cd = evals_cd + 32 * shape.queries.len();
+        let eval_cd = shape.queries.iter().enumerate().map(|(i, &q)| (q, evals_cd + 32 * i)).collect();
+
+        // Proof points in proof order, with the transcript schedule between them.
+        let mut mem = Memory::new();
+        let challenge_slot: Vec<usize> = (0..ext.cs.num_challenges()).map(|_| mem.slot()).collect();
+        let (x, x1, x2, u, x_n) = (mem.slot(), mem.slot(), mem.slot(), mem.slot(), mem.slot());
+        let mut commitments: HashMap<Poly, Commitment> = HashMap::new();
+        let mut squeezes = Vec::new();
+        let mut pos = 0usize;
+        for phase in Phase::ALL {
+            for &col in &shape.phase_columns[phase.index()] {
+                commitments.insert(Poly::Advice(col), Commitment::Proof(PROOF_CD + pos));
+                pos += 64;
+            }
+            for ch in ext.cs.challenges().filter(|ch| ch.phase() == phase && ch.index() < ext.theta.index()) {
+                let what = format!("circuit challenge {} (after {phase})", ch.index());
+                squeezes.push(Squeeze { end: pos, target: challenge_slot[ch.index()], what });
+            }
+        }
+        for &col in &shape.round_a {
+            commitments.insert(Poly::Advice(col), Commitment::Proof(PROOF_CD + pos));
+            pos += 64;
+        }
+        for (ch, name) in [(ext.theta, "θ"), (ext.beta, "β"), (ext.gamma, "γ")] {
+            squeezes.push(Squeeze { end: pos, target: challenge_slot[ch.index()], what: name.into() });
+        }
+        for &col in &shape.round_b {
+            commitments.insert(Poly::Advice(col), Commitment::Proof(PROOF_CD + pos));
+            pos += 64;
+        }
+        squeezes.push(Squeeze { end: pos, target: challenge_slot[ext.y.index()], what: "y".into() });
+        for i in 0..shape.quotient_pieces {
+            commitments.insert(Poly::Quotient(i), Commitment::Proof(PROOF_CD + pos));
+            pos += 64;
+        }
+        squeezes.push(Squeeze { end: pos, target: x, what: "x".into() });
+        pos += 32 * shape.queries.len();
+        squeezes.push(Squeeze { end: pos, target: x1, what: "x1".into() });
+        squeezes.push(Squeeze { end: pos, target: x2, what: "x2".into() });
+        pos += 64;
+        squeezes.push(Squeeze { end: pos, target: u, what: "u".into() });
+        if pos + 64 != proof_len || PROOF_CD + pos != w_cd + 64 {
+            return Err(GenerateError::Inconsistent("proof layout does not add up to the proof length".into()));
+        }
+        let (g_fixed, g_sigma) = (vk.fixed_commitments(), vk.sigma_commitments());
+        for (poly, _) in &shape.queries {
+            if let Poly::Fixed(i) = *poly {
+                let c = if i < ext.circuit_fixed { g_fixed.get(i) } else { g_sigma.get(i - ext.circuit_fixed) };
+                let c = c.ok_or_else(|| GenerateError::Inconsistent(format!("no commitment for fixed column {i}")))?;
+                commitments.insert(*poly, Commitment::Vk(*c));
+            }
+        }
+
+        // Rotations of computed columns and instance columns, and every opening point.
+        let mut instance_rotations = vec![BTreeSet::new(); ext.cs.num_instance()];
+        let mut lagrange_rotations: [BTreeSet<i32>; 3] = Default::default();
+        let mut rotations: BTreeSet<i32> = BTreeSet::new();
+        let mut visit = |e: &Expression| {
+            e.for_each_query(&mut |q| {
+                let rot = q.rotation.0;
+                match q.column {
+                    Column::Fixed(f) if f == ext.l0 => lagrange_rotations[0].insert(rot),
+                    Column::Fixed(f) if f == ext.l_last => lagrange_rotations[1].insert(rot),
+                    Column::Fixed(f) if f == ext.l_active => lagrange_rotations[2].insert(rot),
+                    Column::Fixed(f) if f == ext.x => rotations.insert(rot),
+                    Column::Instance(i) => instance_rotations[i.index()].insert(rot),
+                    _ => false,
+                };
+            })
+        };
+        ext.constraints.iter().for_each(|(_, e)| visit(e));
+        rotations.extend(lagrange_rotations.iter().flatten());
+        rotations.extend(instance_rotations.iter().flatten());
+        rotations.extend(shape.groups.iter().flat_map(|(rots, _)| rots.iter().copied()));
+        let point = rotations.iter().map(|&r| (r, if r == 0 { x } else { mem.slot() })).collect();
+        let instance_ptr = (0..ext.cs.num_instance()).map(|_| (mem.slot(), mem.slot())).collect();
+        let transcript_len = mem.slot();
+        let key_msm_slot = mem.slot();
+
+        Ok(Self {
+            vk,
+            ext,
+            domain,
+            n,
+            usable,
+            proof_len,
+            evals_cd,
+            w_cd,
+            instances_len_cd: PROOF_CD + proof_len,
+            eval_cd,
+            commitments,
+            squeezes,
+            mem,
+            challenge_slot,
+            x,
+            x1,
+            x2,
+            u,
+            x_n,
+            point,
+            instance_ptr,
+            instance_rotations,
+            lagrange_rotations,
+            transcript_len,
+            shape,
+            instance_num: Vec::new(),
+            inverse_x: 0,
+            lagrange_inverse: HashMap::new(),
+            key_msm_slot,
+        })
+    }
+
+    /// Marks `slots` temporaries from `base` as used, so later slots lie beyond them.
+    pub fn reserve(&mut self, base: usize, slots: usize) {
+        self.mem.bump_to(base + 32 * slots);
+    }
+}

@@ -1,0 +1,244 @@
+//! Shared test support: the feature circuits with their proofs, solc-js compilation through its
+//! standard-JSON interface, and an in-process EVM (revm).
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use rebuttal_prover::arith::Fr;
+use rebuttal_prover::backend::CpuBackend;
+use rebuttal_prover::circuit::Circuit;
+use rebuttal_prover::plonk::{VerifyingKey, keygen, prove, verify};
+use rebuttal_prover::srs::Srs;
+use rebuttal_prover::testing::{Fibonacci, Memory, Product, RangeCheck, Rlc};
+use rebuttal_verifier_gen::{GeneratedVerifier, generate};
+use revm::context::{Context, TxEnv};
+use revm::context_interface::result::{ExecutionResult, Output};
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{Address, Bytes, TxKind, U256};
+use revm::{ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
+
+/// EIP-170's limit on deployed code.
+pub const EIP170_LIMIT: usize = 24_576;
+
+/// The folder with `node_modules/` of the pinned test tools.
+pub fn tools_dir() -> PathBuf {
+    std::env::var_os("REBUTTAL_TOOLS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools"))
+}
+
+/// A test circuit's verifying key, a valid proof and its instances.
+pub struct Fixture {
+    pub name: &'static str,
+    pub vk: VerifyingKey,
+    pub proof: Vec<u8>,
+    pub instances: Vec<Vec<Fr>>,
+    pub generated: GeneratedVerifier,
+}
+
+pub fn fixture_of<C: Circuit>(name: &'static str, circuit: &C, k: u32) -> Fixture {
+    let srs = Srs::unsafe_setup(k, 7).expect("test SRS");
+    let pk = keygen(&srs, circuit, k, &CpuBackend).expect("keygen");
+    let proof = prove(&pk, circuit, &CpuBackend).expect("prove");
+    let instances = circuit.instances();
+    verify(pk.vk(), &instances, &proof).expect("the Rust verifier accepts the proof");
+    let generated = generate(pk.vk()).expect("generate");
+    Fixture { name, vk: pk.vk().clone(), proof, instances, generated }
+}
+
+/// Gates with rotations and copy constraints into an instance column.
+pub fn fibonacci() -> Fixture {
+    fixture_of("fibonacci", &Fibonacci { start: (1, 2), steps: 9, claim: None }, 5)
+}
+
+/// A lookup into a fixed table.
+pub fn range_check() -> Fixture {
+    fixture_of("range_check", &RangeCheck { values: (0..300).map(|i| (i * 7) % 256).collect() }, 9)
+}
+
+/// A lookup into an advice table, with two instance columns.
+pub fn memory() -> Fixture {
+    let memory: Vec<(u64, u64)> = (0..12).map(|i| (50 + i, 9 * i + 1)).collect();
+    let reads = vec![(53, 28), (50, 1), (61, 100), (53, 28)];
+    fixture_of("memory", &Memory { memory, reads }, 6)
+}
+
+/// Three phases with challenges.
+pub fn rlc() -> Fixture {
+    let bytes: Vec<u8> = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();
+    fixture_of("rlc", &Rlc { bytes }, 9)
+}
+
+/// A plain gate, no copies, no lookups, no instances.
+pub fn product() -> Fixture {
+    fixture_of("product", &Product { pairs: (1..20).map(|i| (i, i + 3)).collect(), forget_row: None }, 5)
+}
+
+/// Creation and deployed bytecode of a compiled contract.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub creation: Vec<u8>,
+    pub deployed: Vec<u8>,
+    /// Deployed code of every contract in the source, by name.
+    pub all_deployed: Vec<(String, Vec<u8>)>,
+}
+
+/// Compiles `source` with solc-js (optimizer on, `via_ir` as given) and returns `contract`.
+pub fn compile(source: &str, file: &str, contract: &str, via_ir: bool) -> Compiled {
+    let solc = tools_dir().join("node_modules/solc");
+    assert!(
+        solc.join("package.json").exists(),
+        "solc-js not found at {}: run scripts/install-test-tools.sh (or set REBUTTAL_TOOLS_DIR)",
+        solc.display()
+    );
+    let input = serde_json::json!({
+        "language": "Solidity",
+        "sources": { file: { "content": source } },
+        "settings": {
+            "optimizer": { "enabled": true, "runs": 200, "details": { "yul": via_ir } },
+            "viaIR": via_ir,
+            "evmVersion": "cancun",
+            "outputSelection": { "*": { "*": ["evm.bytecode.object", "evm.deployedBytecode.object"] } }
+        }
+    });
+    let driver = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/solc_driver.js");
+    let mut child = Command::new("node")
+        .arg(&driver)
+        .arg(&solc)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running node (Node.js is needed for solc-js)");
+    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "solc driver failed: {}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("solc output is JSON");
+    if let Some(errors) = json["errors"].as_array() {
+        let fatal: Vec<&str> =
+            errors.iter().filter(|e| e["severity"] == "error").filter_map(|e| e["formattedMessage"].as_str()).collect();
+        assert!(fatal.is_empty(), "solc errors:\n{}", fatal.join("\n"));
+        let warnings: Vec<&str> = errors.iter().filter_map(|e| e["formattedMessage"].as_str()).collect();
+        assert!(warnings.is_empty(), "solc warnings on generated code:\n{}", warnings.join("\n"));
+    }
+    let c = &json["contracts"][file][contract];
+    let hex = |v: &serde_json::Value| decode_hex(v.as_str().expect("bytecode in solc output"));
+    let all_deployed = json["contracts"][file]
+        .as_object()
+        .expect("contracts in solc output")
+        .iter()
+        .map(|(name, c)| (name.clone(), hex(&c["evm"]["deployedBytecode"]["object"])))
+        .collect();
+    Compiled {
+        creation: hex(&c["evm"]["bytecode"]["object"]),
+        deployed: hex(&c["evm"]["deployedBytecode"]["object"]),
+        all_deployed,
+    }
+}
+
+/// Compiles a generated verifier (legacy pipeline, optimizer on, Yul optimizer off) and checks
+/// every contract in it against EIP-170.
+pub fn compile_verifier(g: &GeneratedVerifier) -> Compiled {
+    let c = compile(&g.source, &g.file_name, &g.contract_name, false);
+    let expected = 1 + g.key_contract_name.is_some() as usize;
+    assert_eq!(c.all_deployed.len(), expected, "contracts in the generated source");
+    for (name, code) in &c.all_deployed {
+        assert!(code.len() <= EIP170_LIMIT, "{name} is {} bytes deployed, over EIP-170's {EIP170_LIMIT}", code.len());
+    }
+    c
+}
+
+pub fn decode_hex(s: &str) -> Vec<u8> {
+    let s = s.trim_start_matches("0x");
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+}
+
+pub fn encode_hex(b: &[u8]) -> String {
+    let mut s = String::from("0x");
+    b.iter().for_each(|x| s.push_str(&format!("{x:02x}")));
+    s
+}
+
+/// Gas EIP-2028 charges for call data.
+pub fn calldata_gas(data: &[u8]) -> u64 {
+    data.iter().map(|&b| if b == 0 { 4 } else { 16 }).sum()
+}
+
+/// What a call did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Returned this data.
+    Returned(Vec<u8>),
+    /// Reverted with this data.
+    Reverted(Vec<u8>),
+    /// Halted (out of gas, invalid opcode, ...).
+    Halted(String),
+}
+
+impl Outcome {
+    /// Whether the verifier accepted: it returned exactly `true`.
+    pub fn accepted(&self) -> bool {
+        matches!(self, Outcome::Returned(d) if d.len() == 32 && d[..31].iter().all(|&b| b == 0) && d[31] == 1)
+    }
+}
+
+/// An in-process EVM (Cancun rules, EIP-170 enforced) with one funded sender.
+pub struct Evm {
+    evm: revm::MainnetEvm<revm::handler::MainnetContext<CacheDB<EmptyDB>>>,
+    nonce: u64,
+}
+
+const SENDER: Address = Address::new([0x11; 20]);
+
+impl Evm {
+    pub fn new() -> Self {
+        let ctx = Context::mainnet().with_db(CacheDB::<EmptyDB>::default()).modify_cfg_chained(|cfg| {
+            cfg.spec = SpecId::CANCUN;
+            cfg.disable_nonce_check = true;
+        });
+        Self { evm: ctx.build_mainnet(), nonce: 0 }
+    }
+
+    fn tx(&mut self, kind: TxKind, data: Vec<u8>) -> TxEnv {
+        self.nonce += 1;
+        TxEnv {
+            caller: SENDER,
+            gas_limit: 30_000_000,
+            gas_price: 0,
+            kind,
+            value: U256::ZERO,
+            data: Bytes::from(data),
+            nonce: self.nonce - 1,
+            chain_id: Some(1),
+            ..Default::default()
+        }
+    }
+
+    /// Deploys `creation` code; panics if deployment fails (e.g. code above EIP-170's limit).
+    pub fn deploy(&mut self, creation: &[u8]) -> Address {
+        let tx = self.tx(TxKind::Create, creation.to_vec());
+        let result = self.evm.transact_commit(tx).expect("deployment transaction is valid");
+        match result {
+            ExecutionResult::Success { output: Output::Create(_, Some(address)), .. } => address,
+            other => panic!("deployment failed: {other:?}"),
+        }
+    }
+
+    /// Calls `to` with `data` without committing; returns the outcome and the gas used by the
+    /// whole transaction (intrinsic 21,000 and call data included).
+    pub fn call(&mut self, to: Address, data: &[u8]) -> (Outcome, u64) {
+        let tx = self.tx(TxKind::Call(to), data.to_vec());
+        let result = self.evm.transact(tx).expect("call transaction is valid").result;
+        let gas = result.tx_gas_used();
+        let outcome = match result {
+            ExecutionResult::Success { output, .. } => Outcome::Returned(output.data().to_vec()),
+            ExecutionResult::Revert { output, .. } => Outcome::Reverted(output.to_vec()),
+            ExecutionResult::Halt { reason, .. } => Outcome::Halted(format!("{reason:?}")),
+        };
+        (outcome, gas)
+    }
+}

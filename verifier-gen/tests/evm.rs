@@ -1,0 +1,388 @@
+//! The generated verifiers compiled with solc-js and executed in revm: valid proofs of every
+//! feature circuit are accepted; malformed and invalid ones are rejected with the same reason
+//! the Rust verifier gives.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use common::*;
+use ff::Field;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+use rebuttal_prover::arith::{Fr, G1, G1Affine};
+use rebuttal_prover::encoding::{EncodingError, g1_to_bytes};
+use rebuttal_prover::plonk::{VerifyError, verify};
+use rebuttal_verifier_gen::{RevertReason, encode_calldata, flatten_instances};
+use revm::primitives::Address;
+
+/// r and q, big-endian.
+const R_BE: [u8; 32] = hex32("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001");
+const Q_BE: [u8; 32] = hex32("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47");
+
+const fn hex32(s: &str) -> [u8; 32] {
+    let b = s.as_bytes();
+    let mut out = [0u8; 32];
+    let mut i = 0;
+    while i < 32 {
+        let hi = (b[2 * i] as char).to_digit(16).unwrap() as u8;
+        let lo = (b[2 * i + 1] as char).to_digit(16).unwrap() as u8;
+        out[i] = hi * 16 + lo;
+        i += 1;
+    }
+    out
+}
+
+/// Every feature circuit with its compiled verifier.
+fn compiled() -> &'static [(Fixture, Compiled)] {
+    static ALL: OnceLock<Vec<(Fixture, Compiled)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        [fibonacci(), range_check(), memory(), rlc(), product()]
+            .into_iter()
+            .map(|f| {
+                let c = compile_verifier(&f.generated);
+                (f, c)
+            })
+            .collect()
+    })
+}
+
+fn by_name(name: &str) -> &'static (Fixture, Compiled) {
+    compiled().iter().find(|(f, _)| f.name == name).expect("fixture")
+}
+
+/// A deployed verifier.
+struct Deployed {
+    evm: Evm,
+    at: Address,
+}
+
+fn deploy(c: &Compiled) -> Deployed {
+    let mut evm = Evm::new();
+    let at = evm.deploy(&c.creation);
+    Deployed { evm, at }
+}
+
+impl Deployed {
+    fn run(&mut self, calldata: &[u8]) -> Result<(), Option<RevertReason>> {
+        match self.evm.call(self.at, calldata).0 {
+            o if o.accepted() => Ok(()),
+            Outcome::Reverted(data) => Err(RevertReason::from_revert_data(&data)),
+            Outcome::Returned(data) => panic!("the verifier returned {data:?} instead of true or reverting"),
+            Outcome::Halted(reason) => panic!("the verifier halted: {reason}"),
+        }
+    }
+
+    fn verify(&mut self, proof: &[u8], instances: &[Vec<Fr>]) -> Result<(), Option<RevertReason>> {
+        self.run(&encode_calldata(proof, instances))
+    }
+}
+
+/// The contract's error for a Rust verifier error.
+fn expected_reason(e: &VerifyError) -> RevertReason {
+    match e {
+        VerifyError::ProofLength { .. } => RevertReason::ProofLength,
+        VerifyError::InstanceCount { .. } => RevertReason::InstanceCount,
+        VerifyError::InstanceTooLong { .. } => RevertReason::InstanceTooLong,
+        VerifyError::Malformed { source, .. } => match source {
+            EncodingError::NonCanonicalScalar => RevertReason::ScalarNotCanonical,
+            EncodingError::NonCanonicalCoordinate => RevertReason::CoordinateNotCanonical,
+            EncodingError::NotOnCurve => RevertReason::PointNotOnCurve,
+            other => panic!("the Rust verifier reported {other:?}, which proofs cannot cause"),
+        },
+        VerifyError::ConstraintsNotSatisfied => RevertReason::ConstraintsNotSatisfied,
+        VerifyError::OpeningFailed => RevertReason::OpeningFailed,
+    }
+}
+
+/// Runs both verifiers and asserts they agree, down to the reason; returns the Rust result.
+fn agree(f: &Fixture, d: &mut Deployed, proof: &[u8], instances: &[Vec<Fr>], case: &str) -> Result<(), VerifyError> {
+    let rust = verify(&f.vk, instances, proof);
+    let evm = d.verify(proof, instances);
+    match (&rust, &evm) {
+        (Ok(()), Ok(())) => {}
+        (Err(e), Err(Some(reason))) => {
+            assert_eq!(*reason, expected_reason(e), "{}: {case}: Rust says {e}, the contract {reason:?}", f.name)
+        }
+        _ => panic!("{}: {case}: Rust verifier {rust:?}, contract {evm:?}", f.name),
+    }
+    rust
+}
+
+/// Byte ranges of every proof element: `(offset, length, is_point)`.
+fn elements(f: &Fixture) -> Vec<(usize, usize, bool)> {
+    let points_before = f.generated.proof_commitments - 2;
+    let evals = (f.proof.len() - 64 * f.generated.proof_commitments) / 32;
+    let mut out: Vec<(usize, usize, bool)> = (0..points_before).map(|i| (64 * i, 64, true)).collect();
+    let e0 = 64 * points_before;
+    out.extend((0..evals).map(|i| (e0 + 32 * i, 32, false)));
+    let w = e0 + 32 * evals;
+    out.push((w, 64, true));
+    out.push((w + 64, 64, true));
+    out
+}
+
+#[test]
+fn every_feature_circuit_is_accepted_and_fits_eip170() {
+    println!(
+        "| circuit | proof commitments | VK commitments | proof bytes | deployed bytes | gas total | execution | calldata |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (f, c) in compiled() {
+        assert!(
+            c.deployed.len() <= EIP170_LIMIT,
+            "{}: deployed verifier is {} bytes, over EIP-170's {EIP170_LIMIT}",
+            f.name,
+            c.deployed.len()
+        );
+        assert_eq!(f.generated.proof_len, f.proof.len());
+        let mut d = deploy(c);
+        let data = encode_calldata(&f.proof, &f.instances);
+        let (outcome, gas) = d.evm.call(d.at, &data);
+        assert!(outcome.accepted(), "{}: valid proof rejected: {outcome:?}", f.name);
+        let cd_gas = calldata_gas(&data);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            f.name,
+            f.generated.proof_commitments,
+            f.generated.vk_commitments,
+            f.proof.len(),
+            c.deployed.len(),
+            gas,
+            gas - 21_000 - cd_gas,
+            cd_gas
+        );
+    }
+}
+
+#[test]
+fn each_proof_element_tampered_is_rejected_for_the_same_reason() {
+    for name in ["fibonacci", "memory", "rlc"] {
+        let (f, c) = by_name(name);
+        let mut d = deploy(c);
+        for (off, len, is_point) in elements(f) {
+            // A flipped low bit of the last byte, and of a byte in the middle.
+            for at in [off + len - 1, off + len / 2 - 5] {
+                let mut p = f.proof.clone();
+                p[at] ^= 1;
+                assert!(agree(f, &mut d, &p, &f.instances, &format!("bit flip at {at}")).is_err());
+            }
+            // Not canonical: the value itself plus the modulus (or all ones).
+            let modulus = if is_point { Q_BE } else { R_BE };
+            let mut p = f.proof.clone();
+            p[off..off + 32].copy_from_slice(&add_be(&f.proof[off..off + 32], &modulus));
+            let e = agree(f, &mut d, &p, &f.instances, &format!("element at {off} plus the modulus"));
+            let want = if is_point { EncodingError::NonCanonicalCoordinate } else { EncodingError::NonCanonicalScalar };
+            assert!(matches!(e, Err(VerifyError::Malformed { source, .. }) if source == want), "{name} {off}: {e:?}");
+            if is_point {
+                // Off the curve: y + 1.
+                let mut p = f.proof.clone();
+                let y = add_be(&f.proof[off + 32..off + 64], &{
+                    let mut one = [0u8; 32];
+                    one[31] = 1;
+                    one
+                });
+                p[off + 32..off + 64].copy_from_slice(&y);
+                let e = agree(f, &mut d, &p, &f.instances, &format!("point at {off} off the curve"));
+                assert!(matches!(e, Err(VerifyError::Malformed { source: EncodingError::NotOnCurve, .. })));
+                // The identity decodes (as in the Rust verifier) but the proof fails.
+                let mut p = f.proof.clone();
+                p[off..off + 64].fill(0);
+                let e = agree(f, &mut d, &p, &f.instances, &format!("identity at {off}"));
+                assert!(matches!(e, Err(VerifyError::ConstraintsNotSatisfied | VerifyError::OpeningFailed)));
+            }
+        }
+    }
+}
+
+/// `a + b` on 32-byte big-endian numbers, saturating at 2^256 − 1.
+fn add_be(a: &[u8], b: &[u8; 32]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let s = a[i] as u16 + b[i] as u16 + carry;
+        out[i] = s as u8;
+        carry = s >> 8;
+    }
+    if carry > 0 { [0xff; 32] } else { out }
+}
+
+#[test]
+fn instances_and_call_data_are_checked() {
+    let (f, c) = by_name("fibonacci");
+    let mut d = deploy(c);
+    // A changed public input.
+    let mut wrong = f.instances.clone();
+    wrong[0][2] += Fr::ONE;
+    assert_eq!(agree(f, &mut d, &f.proof, &wrong, "changed instance"), Err(VerifyError::ConstraintsNotSatisfied));
+    // Too many instance values for the usable rows; a missing column.
+    let usable = f.vk.extended().cs.usable_rows(f.vk.k());
+    let long = vec![vec![Fr::ONE; usable + 1]];
+    assert!(matches!(agree(f, &mut d, &f.proof, &long, "too long"), Err(VerifyError::InstanceTooLong { .. })));
+    // Truncated and extended proofs (each still a valid ABI encoding).
+    let e = agree(f, &mut d, &f.proof[..f.proof.len() - 32], &f.instances, "truncated proof");
+    assert!(matches!(e, Err(VerifyError::ProofLength { .. })));
+    let mut longer = f.proof.clone();
+    longer.extend_from_slice(&[0u8; 32]);
+    assert!(matches!(agree(f, &mut d, &longer, &f.instances, "extended proof"), Err(VerifyError::ProofLength { .. })));
+    // Truncated and extended call data.
+    let data = encode_calldata(&f.proof, &f.instances);
+    for cut in [1, 31, 32, data.len() - 4] {
+        assert!(d.run(&data[..data.len() - cut]).is_err(), "call data shortened by {cut} accepted");
+    }
+    for extra in [1usize, 32] {
+        let mut more = data.clone();
+        more.extend(std::iter::repeat_n(0u8, extra));
+        assert_eq!(d.run(&more), Err(Some(RevertReason::CalldataMalformed)), "{extra} bytes appended");
+    }
+    // A non-canonical ABI offset.
+    let mut moved = data.clone();
+    moved[4 + 31] = 0x60;
+    assert!(d.run(&moved).is_err());
+    // An instance value ≥ r (the Rust API cannot even express it).
+    let mut big = data.clone();
+    let last = big.len() - 32;
+    big[last..].copy_from_slice(&R_BE);
+    assert_eq!(d.run(&big), Err(Some(RevertReason::InstanceNotCanonical)));
+
+    // Two instance columns: lengths first, then values.
+    let (m, mc) = by_name("memory");
+    let mut d = deploy(mc);
+    agree(m, &mut d, &m.proof, &m.instances, "valid").unwrap();
+    let mut wrong = m.instances.clone();
+    wrong[1][3] = Fr::from(12345u64);
+    assert!(agree(m, &mut d, &m.proof, &wrong, "changed second column").is_err());
+    let missing = vec![m.instances[0].clone()];
+    assert!(matches!(agree(m, &mut d, &m.proof, &missing, "one column"), Err(VerifyError::InstanceCount { .. })));
+    // Lengths that do not add up to the values given.
+    let mut flat = flatten_instances(&m.instances);
+    flat[0] += Fr::ONE;
+    let data = encode_flat(&m.proof, &flat);
+    assert_eq!(d.run(&data), Err(Some(RevertReason::InstanceCount)));
+}
+
+/// Call data with an already flattened `instances` array.
+fn encode_flat(proof: &[u8], flat: &[Fr]) -> Vec<u8> {
+    // A single column is passed through as is.
+    encode_calldata(proof, &[flat.to_vec()])
+}
+
+#[test]
+fn a_proof_for_another_verifying_key_is_rejected() {
+    use rebuttal_prover::testing::Fibonacci;
+    let (f, _) = by_name("fibonacci");
+    // Same shape, other fixed columns: same proof length, other digest.
+    let other = common::fixture_of("fibonacci (8 steps)", &Fibonacci { start: (1, 2), steps: 8, claim: None }, 5);
+    assert_ne!(other.vk.digest(), f.vk.digest());
+    let c = compile_verifier(&other.generated);
+    let mut d = deploy(&c);
+    let e = agree(&other, &mut d, &f.proof, &f.instances, "proof of another key");
+    assert!(matches!(e, Err(VerifyError::ConstraintsNotSatisfied | VerifyError::OpeningFailed)));
+}
+
+#[test]
+fn rust_and_solidity_agree_on_a_corpus_of_mutated_proofs() {
+    let mut rng = ChaCha20Rng::seed_from_u64(0x5eed);
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    let mut cases = 0;
+    for name in ["fibonacci", "memory", "rlc", "range_check"] {
+        let (f, c) = by_name(name);
+        let mut d = deploy(c);
+        let elems = elements(f);
+        for i in 0..60 {
+            let mut p = f.proof.clone();
+            let (off, len, is_point) = elems[rng.next_u32() as usize % elems.len()];
+            match i % 6 {
+                // One to three random bit flips anywhere.
+                0 => {
+                    for _ in 0..=(rng.next_u32() % 3) {
+                        let at = rng.next_u32() as usize % p.len();
+                        p[at] ^= 1 << (rng.next_u32() % 8);
+                    }
+                }
+                // A random 32-byte word.
+                1 => rng.fill_bytes(&mut p[off..off + 32]),
+                // Another valid point or another scalar below r.
+                2 if is_point => {
+                    let q = G1Affine::from(G1::generator() * Fr::from(rng.next_u64()));
+                    p[off..off + 64].copy_from_slice(&g1_to_bytes(&q));
+                }
+                2 => {
+                    p[off..off + 32].copy_from_slice(&rebuttal_prover::encoding::fr_to_bytes(&Fr::from(rng.next_u64())))
+                }
+                // Two elements of the same kind swapped.
+                3 => {
+                    let same: Vec<_> = elems.iter().filter(|e| e.2 == is_point && e.0 != off).collect();
+                    if let Some(&&(o2, _, _)) = same.get(rng.next_u32() as usize % same.len().max(1)) {
+                        let (a, b) = (f.proof[off..off + len].to_vec(), f.proof[o2..o2 + len].to_vec());
+                        p[off..off + len].copy_from_slice(&b);
+                        p[o2..o2 + len].copy_from_slice(&a);
+                    }
+                }
+                // A word at or just above the modulus.
+                4 => {
+                    let m = if is_point { Q_BE } else { R_BE };
+                    let mut v = [0u8; 32];
+                    v[31] = (rng.next_u32() % 4) as u8;
+                    p[off..off + 32].copy_from_slice(&add_be(&v, &m));
+                }
+                // The identity, or a changed instance.
+                _ => {
+                    if is_point {
+                        p[off..off + 64].fill(0);
+                    } else if !f.instances.is_empty() && !f.instances[0].is_empty() {
+                        let mut inst = f.instances.clone();
+                        let j = rng.next_u32() as usize % inst[0].len();
+                        inst[0][j] += Fr::ONE;
+                        let r = agree(f, &mut d, &f.proof, &inst, "changed instance");
+                        let key =
+                            r.as_ref().map_or_else(|e| format!("{:?}", expected_reason(e)), |_| "accepted".into());
+                        assert!(r.is_err(), "{name}: a changed instance was accepted");
+                        *counts.entry(key).or_default() += 1;
+                        cases += 1;
+                        continue;
+                    } else {
+                        p[off] ^= 0x80;
+                    }
+                }
+            }
+            let r = agree(f, &mut d, &p, &f.instances, &format!("case {i} of {name}"));
+            let key = match &r {
+                Ok(()) => "accepted (mutation was a no-op)".to_string(),
+                Err(e) => format!("{:?}", expected_reason(e)),
+            };
+            if r.is_ok() {
+                assert_eq!(p, f.proof, "{name} case {i}: a changed proof was accepted");
+            }
+            *counts.entry(key).or_default() += 1;
+            cases += 1;
+        }
+    }
+    println!("{cases} mutated proofs: {counts:#?}");
+    assert!(cases >= 200);
+}
+
+#[test]
+fn with_the_key_in_a_separate_contract_the_verifier_agrees_too() {
+    use rebuttal_verifier_gen::{KeyPlacement, generate_with};
+    for name in ["memory", "rlc"] {
+        let (f, _) = by_name(name);
+        let generated = generate_with(&f.vk, KeyPlacement::Separate).unwrap();
+        assert!(generated.key_contract_name.is_some());
+        let c = compile_verifier(&generated);
+        let mut d = deploy(&c);
+        agree(f, &mut d, &f.proof, &f.instances, "valid proof, separate key").unwrap();
+        for (off, len, _) in elements(f) {
+            let mut p = f.proof.clone();
+            p[off + len - 1] ^= 1;
+            assert!(agree(f, &mut d, &p, &f.instances, &format!("separate key, flip at {off}")).is_err());
+        }
+        // The key contract is bound to the verifier: its address is the verifier's first CREATE.
+        let key_address = d.at.create(1);
+        let (outcome, _) = d.evm.call(key_address, &[0u8; 32]);
+        assert!(
+            matches!(outcome, Outcome::Reverted(_)),
+            "the key contract answers wrong-length call data with a revert"
+        );
+    }
+}
