@@ -35,7 +35,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, String> {
 /// Instances as JSON: one array per instance column, each value a `0x`-prefixed 32-byte
 /// big-endian hex string.
 pub fn instances_to_json(instances: &[Vec<Fr>]) -> String {
-    let columns: Vec<Vec<String>> = instances.iter().map(|col| col.iter().map(|v| fr_to_hex(v)).collect()).collect();
+    let columns: Vec<Vec<String>> = instances.iter().map(|col| col.iter().map(fr_to_hex).collect()).collect();
     serde_json::to_string_pretty(&columns).expect("strings serialise")
 }
 
@@ -49,7 +49,9 @@ pub fn instances_from_json(text: &str, what: &Path) -> Result<Vec<Vec<Fr>>, Stri
         .map(|(c, col)| {
             col.iter()
                 .enumerate()
-                .map(|(i, s)| fr_from_hex(s).map_err(|e| format!("{}: instance column {c}, value {i}: {e}", what.display())))
+                .map(|(i, s)| {
+                    fr_from_hex(s).map_err(|e| format!("{}: instance column {c}, value {i}: {e}", what.display()))
+                })
                 .collect()
         })
         .collect()

@@ -25,6 +25,10 @@ use crate::source::SourceArgs;
 /// Seed of the insecure test setup used when no `--srs` is given.
 const INSECURE_SETUP_SEED: u64 = 0x7265_6275_7474_616c;
 
+/// Proof + key commitments of the largest generated verifier measured to fit EIP-170's 24,576
+/// bytes (verifier-gen's tests/size.rs: 101 + 83 with the key in its own contract).
+const LARGEST_DEPLOYABLE_COMMITMENTS: usize = 184;
+
 /// Arguments of `rebuttal prove`. With no source option, proves the embedded default block.
 #[derive(clap::Args, Debug)]
 pub struct ProveArgs {
@@ -46,12 +50,7 @@ pub struct ProveArgs {
 /// The distinct keccak inputs of a block, in the order the witness first records them.
 pub fn block_keccak_inputs(witness: &BlockWitness) -> Vec<Vec<u8>> {
     let mut seen = HashSet::new();
-    witness
-        .keccak_inputs
-        .iter()
-        .filter(|k| seen.insert(k.input.as_ref()))
-        .map(|k| k.input.to_vec())
-        .collect()
+    witness.keccak_inputs.iter().filter(|k| seen.insert(k.input.as_ref())).map(|k| k.input.to_vec()).collect()
 }
 
 /// Loads `--srs` for `2^k` rows, or makes the insecure test setup.
@@ -128,9 +127,48 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
         verifier.contract_name,
         verifier.source.len()
     );
+    if verifier.proof_commitments + verifier.vk_commitments > LARGEST_DEPLOYABLE_COMMITMENTS {
+        println!(
+            "NOTE:             {} proof + {} key commitments: more than the largest verifier measured to fit EIP-170 \
+             (≈{LARGEST_DEPLOYABLE_COMMITMENTS}); splitting a verifier over several contracts is not implemented, so this \
+             one cannot be deployed on L1 yet",
+            verifier.proof_commitments, verifier.vk_commitments
+        );
+    }
     println!("written:          proof.bin, vk.bin, instances.json, calldata.hex in {}", args.out.display());
     if args.srs.is_none() {
         println!("WARNING:          insecure test setup (no --srs): do not deploy this verifier");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn the_embedded_block_keccak_inputs_are_distinct_and_complete() {
+        let input = rebuttal_witness::source::embedded::load().unwrap();
+        let witness = rebuttal_witness::trace(&input).unwrap();
+        let inputs = block_keccak_inputs(&witness);
+        let distinct: HashSet<&[u8]> = witness.keccak_inputs.iter().map(|k| k.input.as_ref()).collect();
+        assert_eq!(inputs.len(), distinct.len());
+        assert!(inputs.iter().all(|i| distinct.contains(i.as_slice())));
+        // First-seen order: the first recorded input comes first.
+        assert_eq!(inputs[0], witness.keccak_inputs[0].input.to_vec());
+    }
+
+    #[test]
+    fn a_missing_or_malformed_srs_file_is_an_error_naming_it() {
+        let dir = std::env::temp_dir().join(format!("rebuttal-cli-srs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = dir.join("missing.ptau");
+        assert!(load_srs(Some(&missing), 5).unwrap_err().to_string().contains("missing.ptau"));
+        let junk = dir.join("junk.params");
+        std::fs::write(&junk, b"\x05\0\0\0 too short").unwrap();
+        assert!(load_srs(Some(&junk), 5).unwrap_err().to_string().contains("junk.params"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
