@@ -287,6 +287,15 @@ impl KeccakConfig {
                 * pow8(layout.chunk_bits() - last.len + 1);
             cs.lookup(format!("θ column top bit [{x}]"), vec![parity(), rest.clone(), rest], table);
         }
+        // The lookup above already pins c_top (any other value moves `rest` far out of the
+        // table's range); the explicit bit constraint makes that independent of the table.
+        let top_bits: Vec<(String, Expression)> = (0..5)
+            .map(|x| {
+                let b = self.c_top[x].cur();
+                (format!("c_top[{x}] is a bit"), q.round.cur() * b.clone() * (Expression::one() - b))
+            })
+            .collect();
+        cs.create_gate("θ column top bit", top_bits);
 
         // θ output: state ⊕ C[x−1] ⊕ rot1(C[x+1]) as an unnormalised sum, cut into ρ/π pieces.
         let wrap = pow8(64) - Fr::ONE;
@@ -349,26 +358,27 @@ impl KeccakConfig {
         }
 
         // Absorb: the block's standard chunks (range-checked by the θ lookups with the standard
-        // shift) are its bytes; capacity lanes and spare pieces hold zero (a sum of range-checked,
-        // hence non-negative and small, values is zero only if each is).
-        let absorb: Vec<(String, Expression)> = (0..25)
+        // shift) are its bytes; every spare piece, and every piece of a capacity lane, is zero —
+        // each one on its own. (A sum of them is not enough: a piece shorter than a chunk is
+        // looked up times 8^(c−len), so it may hold a fraction whose multiple by 8^64 lands on
+        // the lane's top digits and would hide block bits from the permutation.)
+        let mut absorb: Vec<(String, Expression)> = (0..RATE_LANES)
             .map(|lane| {
-                let n = self.theta_in[lane].len();
-                if lane < RATE_LANES {
-                    let chunks_sum = chunks
-                        .iter()
-                        .enumerate()
-                        .map(|(k, chunk)| self.theta_in[lane][k].cur() * pow8(chunk.start))
-                        .fold(Expression::zero(), |a, b| a + b);
-                    let spare = (nstd..n).map(|p| self.theta_in[lane][p].cur()).fold(Expression::zero(), |a, b| a + b);
-                    let bytes = self.sparse_lane(lane as i32);
-                    (format!("lane {lane} = block bytes"), q.absorb.cur() * (chunks_sum - bytes + spare * pow8(64)))
-                } else {
-                    let sum = (0..n).map(|p| self.theta_in[lane][p].cur()).fold(Expression::zero(), |a, b| a + b);
-                    (format!("capacity lane {lane} has no block"), q.absorb.cur() * sum)
-                }
+                let chunks_sum = chunks
+                    .iter()
+                    .enumerate()
+                    .map(|(k, chunk)| self.theta_in[lane][k].cur() * pow8(chunk.start))
+                    .fold(Expression::zero(), |a, b| a + b);
+                let bytes = self.sparse_lane(lane as i32);
+                (format!("lane {lane} = block bytes"), q.absorb.cur() * (chunks_sum - bytes))
             })
             .collect();
+        for lane in 0..25 {
+            let first_zero = if lane < RATE_LANES { nstd } else { 0 };
+            for p in first_zero..self.theta_in[lane].len() {
+                absorb.push((format!("piece [{lane}][{p}] holds no block"), q.absorb.cur() * self.theta_in[lane][p].cur()));
+            }
+        }
         cs.create_gate("absorb", absorb);
 
         // Squeeze: the first four lanes after the last round are the output bytes.

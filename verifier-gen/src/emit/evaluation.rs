@@ -142,6 +142,7 @@ pub(super) fn batch_invert(p: &mut Plan<'_>, c: &mut Code, inv: &Inversions) {
         addr(acc),
         fail(RevertReason::PrecompileFailed)
     ));
+    c.line(format!("if iszero(eq(returndatasize(), 0x20)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
     for i in (1..k).rev() {
         let item = inv.items[i].0;
         c.open("");

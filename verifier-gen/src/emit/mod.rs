@@ -169,6 +169,8 @@ pub(super) fn helper_functions(c: &mut Code) {
         addr(ACC),
         fail(RevertReason::PrecompileFailed)
     ));
+    // Where 0x07 is not a precompile, a call succeeds with no output: check the size too.
+    c.line(format!("if iszero(eq(returndatasize(), 0x40)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
     c.close();
     c.comment("ACC += s·(px, py) (ecMul 0x07, then ecAdd 0x06).");
     c.open("function mulAcc(px, py, s)");
@@ -176,9 +178,11 @@ pub(super) fn helper_functions(c: &mut Code) {
     c.line("mstore(0x20, py)");
     c.line("mstore(0x40, s)");
     c.line("let ok := staticcall(gas(), 0x07, 0x00, 0x60, 0x00, 0x40)");
+    c.line("ok := and(ok, eq(returndatasize(), 0x40))");
     c.line(format!("mstore(0x40, mload({}))", addr(ACC)));
     c.line(format!("mstore(0x60, mload({}))", addr(ACC + 32)));
     c.line(format!("ok := and(ok, staticcall(gas(), 0x06, 0x00, 0x80, {}, 0x40))", addr(ACC)));
+    c.line("ok := and(ok, eq(returndatasize(), 0x40))");
     c.line(format!("if iszero(ok) {{ {} }}", fail(RevertReason::PrecompileFailed)));
     c.close();
 }

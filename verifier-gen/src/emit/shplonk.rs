@@ -178,7 +178,10 @@ pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result
         "if iszero(staticcall(gas(), 0x08, 0x00, 0x180, 0x00, 0x20)) {{ {} }}",
         fail(RevertReason::PrecompileFailed)
     ));
-    c.line(format!("if iszero(mload(0x00)) {{ {} }}", fail(RevertReason::OpeningFailed)));
+    // A chain without the precompile answers a call with no output and leaves memory as it
+    // was: demand exactly one word, and that it is 1.
+    c.line(format!("if iszero(eq(returndatasize(), 0x20)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
+    c.line(format!("if iszero(eq(mload(0x00), 1)) {{ {} }}", fail(RevertReason::OpeningFailed)));
     Ok(split_key.then_some(key_points))
 }
 
