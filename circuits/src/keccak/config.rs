@@ -376,7 +376,10 @@ impl KeccakConfig {
         for lane in 0..25 {
             let first_zero = if lane < RATE_LANES { nstd } else { 0 };
             for p in first_zero..self.theta_in[lane].len() {
-                absorb.push((format!("piece [{lane}][{p}] holds no block"), q.absorb.cur() * self.theta_in[lane][p].cur()));
+                absorb.push((
+                    format!("piece [{lane}][{p}] holds no block"),
+                    q.absorb.cur() * self.theta_in[lane][p].cur(),
+                ));
             }
         }
         cs.create_gate("absorb", absorb);
