@@ -327,6 +327,21 @@ impl KeccakConfig {
                     vec![parity(), self.theta_in[lane][p].cur() * shift, self.theta_out[lane][p].cur()],
                     table,
                 );
+                // A value shorter than a chunk, looked up times 8^(c−len), could be a fraction
+                // T·8^−(c−len) whose hidden low digits carry into the neighbouring piece (a
+                // review found forgeries through the θ and absorb sums). Looking it up once more
+                // unshifted makes it an integer, hence below 8^len: the pieces of a sum then cover
+                // disjoint digits and the decomposition is unique.
+                if piece.len < layout.chunk_bits() || absorb_len < layout.chunk_bits() {
+                    let active = q.round.cur() + q.absorb.cur();
+                    let unshift =
+                        q.round.cur() * inv_shift(layout, piece.len) + q.absorb.cur() * inv_shift(layout, absorb_len);
+                    cs.lookup(
+                        format!("θ piece is an integer [{lane}][{p}]"),
+                        vec![parity(), self.theta_in[lane][p].cur() * active, self.theta_out[lane][p].cur() * unshift],
+                        table,
+                    );
+                }
             }
         }
 

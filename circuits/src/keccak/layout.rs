@@ -12,8 +12,12 @@
 //!   around bit 63 becomes two pieces. χ then reads every chunk as a linear combination of pieces.
 //!
 //! A chunk or piece shorter than `c` digits is looked up multiplied by `8^(c − len)` (its *shift*):
-//! the table holds only `c`-digit values, so the product is in the table exactly when the value has
-//! at most `len` digits. That is what makes every decomposition unique.
+//! the table holds only `c`-digit values, so for an *integer* the product is in the table exactly
+//! when the value has at most `len` digits. The shifted lookup alone does not make a cell an
+//! integer — `T · 8^−(c−len)` passes it too, with hidden low digits that can carry into the
+//! neighbouring piece of a sum (review forgeries, `circuits/tests/keccak_*_forgery.rs`) — so every
+//! stored θ piece shorter than `c` is also looked up unshifted (config.rs). Only both together
+//! make every decomposition unique.
 
 use ff::Field;
 use rebuttal_prover::arith::Fr;
