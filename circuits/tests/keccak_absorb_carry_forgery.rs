@@ -6,20 +6,14 @@
 //! shorter than a chunk is now also looked up unshifted (an integer, hence no hidden digits): the
 //! forged witness must fail exactly there.
 
+mod common;
+
+use common::{get, set};
 use ff::Field;
 use rebuttal_circuits::keccak::KeccakCircuit;
 use rebuttal_circuits::keccak::layout::{Layout, sparse};
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::mock::{MockProver, VerifyFailure};
-
-fn set(p: &mut MockProver, name: &str, row: usize, v: Fr) {
-    let col = p.cs().column_by_name(name).unwrap_or_else(|| panic!("no column {name}"));
-    p.set_cell(col.cell(row), v).expect("cell exists");
-}
-fn get(p: &MockProver, name: &str, row: usize) -> Fr {
-    let col = p.cs().column_by_name(name).unwrap_or_else(|| panic!("no column {name}"));
-    p.cell(col.cell(row)).expect("cell exists")
-}
 
 fn forge(c: usize, k: u32, lane: usize) {
     let layout = Layout::new(c);

@@ -5,21 +5,14 @@
 //! The absorb gate now forces every spare piece to zero on its own; the forged witness must fail
 //! exactly there.
 
+mod common;
+
+use common::{get, set};
 use ff::Field;
 use rebuttal_circuits::keccak::KeccakCircuit;
 use rebuttal_circuits::keccak::layout::{Layout, sparse};
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::mock::{MockProver, VerifyFailure};
-
-fn set(p: &mut MockProver, name: &str, row: usize, v: Fr) {
-    let col = p.cs().column_by_name(name).unwrap_or_else(|| panic!("no column {name}"));
-    p.set_cell(col.cell(row), v).expect("cell exists");
-}
-
-fn get(p: &MockProver, name: &str, row: usize) -> Fr {
-    let col = p.cs().column_by_name(name).unwrap_or_else(|| panic!("no column {name}"));
-    p.cell(col.cell(row)).expect("cell exists")
-}
 
 /// Hides bits 62 and 63 of rate lane `lane` in its spare piece: the witness proves
 /// keccak(honest) while its bytes and RLC are those of `claimed`.

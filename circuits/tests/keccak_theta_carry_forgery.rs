@@ -9,6 +9,9 @@
 //! shorter than a chunk is now also looked up unshifted (an integer, hence no hidden digits): the
 //! forged witness must fail exactly there.
 
+mod common;
+
+use common::{get, set};
 use ff::{Field, PrimeField};
 use rebuttal_circuits::keccak::layout::{Layout, sparse};
 use rebuttal_circuits::keccak::reference::{keccak256, pi_destination};
@@ -16,16 +19,6 @@ use rebuttal_circuits::keccak::{KeccakCircuit, digest_words};
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::mock::{MockProver, VerifyFailure};
 
-fn col(p: &MockProver, name: &str) -> rebuttal_prover::circuit::Column {
-    p.cs().column_by_name(name).unwrap_or_else(|| panic!("no column {name}"))
-}
-fn set(p: &mut MockProver, name: &str, row: usize, v: Fr) {
-    let c = col(p, name);
-    p.set_cell(c.cell(row), v).expect("cell exists");
-}
-fn get(p: &MockProver, name: &str, row: usize) -> Fr {
-    p.cell(col(p, name).cell(row)).expect("cell exists")
-}
 fn to_u64(v: Fr) -> u64 {
     let r = v.to_repr();
     let b = r.as_ref();
@@ -47,7 +40,7 @@ fn forge(chunk_bits: usize, k: u32) {
     for seed in 0u8..8 {
         let input: Vec<u8> = (0..30u8).map(|i| i.wrapping_mul(37).wrapping_add(seed.wrapping_mul(101))).collect();
         let honest_digest = keccak256(&input);
-        let mut p = MockProver::run(k, &KeccakCircuit::with_shape(vec![input.clone()], c, k).unwrap()).unwrap();
+        let p = MockProver::run(k, &KeccakCircuit::with_shape(vec![input.clone()], c, k).unwrap()).unwrap();
         p.assert_satisfied();
         let shiftf = |len: usize| Fr::from(layout.shift(len));
         let t_of = |p: &MockProver, lane: usize, q: usize| {

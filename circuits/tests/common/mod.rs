@@ -28,6 +28,17 @@ pub fn column(prover: &MockProver, name: &str) -> rebuttal_prover::circuit::Colu
     prover.cs().column_by_name(name).unwrap_or_else(|| panic!("no column `{name}`"))
 }
 
+/// The value of the named column's cell at `row`.
+pub fn get(prover: &MockProver, name: &str, row: usize) -> Fr {
+    prover.cell(column(prover, name).cell(row)).expect("cell exists")
+}
+
+/// Overwrites the named column's cell at `row` (a forged witness), returning the old value.
+pub fn set(prover: &mut MockProver, name: &str, row: usize, value: Fr) -> Fr {
+    let cell = column(prover, name).cell(row);
+    prover.set_cell(cell, value).expect("cell exists")
+}
+
 /// The enabled rows of the keccak table: `(rlc, len, hi, lo)` on each region's last row whose
 /// `is_final` is set, in region order.
 pub fn table_rows(prover: &MockProver) -> Vec<[Fr; 4]> {
