@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{get, set};
+use common::{add_to_input_rlc, get, set};
 use ff::Field;
 use rebuttal_circuits::keccak::KeccakCircuit;
 use rebuttal_circuits::keccak::layout::{Layout, sparse};
@@ -43,14 +43,7 @@ fn forge(c: usize, k: u32, lane: usize) {
     set(&mut p, &format!("theta_in[{lane}][{}]", nstd - 1), 0, t * shift.invert().unwrap());
     // theta_out = parity(T): the honest output (parity(4) = 0).
     let delta = Fr::from((claimed[s0] - 0x01) as u64);
-    for s in s0..17 * 8 {
-        let e = s.min(n - 1) - s0;
-        let name = format!("acc[{}]", s % 8);
-        let v = get(&p, &name, s / 8) + delta * r.pow_vartime([e as u64]);
-        set(&mut p, &name, s / 8, v);
-    }
-    let v = get(&p, "rlc", 24) + delta * r.pow_vartime([(n - 1 - s0) as u64]);
-    set(&mut p, "rlc", 24, v);
+    add_to_input_rlc(&mut p, s0, delta, n, r);
     let failures = p.verify().expect_err("the forged witness must be rejected");
     let all: Vec<String> = failures.iter().take(10).map(ToString::to_string).collect();
     assert!(

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{get, set};
+use common::{add_to_input_rlc, set};
 use ff::Field;
 use rebuttal_circuits::keccak::KeccakCircuit;
 use rebuttal_circuits::keccak::layout::{Layout, sparse};
@@ -38,14 +38,7 @@ fn forge(chunk_bits: usize, k: u32, lane: usize) {
     set(&mut p, &format!("theta_out[{lane}][{nstd}]"), 0, top_digits);
     // The RLC of the claimed input, as a prover would compute it after the challenge.
     let delta = Fr::from(0xC0u64);
-    for s in s0..17 * 8 {
-        let e = s.min(n - 1) - s0;
-        let name = format!("acc[{}]", s % 8);
-        let v = get(&p, &name, s / 8) + delta * r.pow_vartime([e as u64]);
-        set(&mut p, &name, s / 8, v);
-    }
-    let v = get(&p, "rlc", 24) + delta * r.pow_vartime([(n - 1 - s0) as u64]);
-    set(&mut p, "rlc", 24, v);
+    add_to_input_rlc(&mut p, s0, delta, n, r);
 
     let failures = p.verify().expect_err("the forged witness must be rejected");
     let expected = format!("piece [{lane}][{nstd}] holds no block");

@@ -72,3 +72,17 @@ pub fn check_inputs(inputs: Vec<Vec<u8>>) {
     assert!(rows[inputs.len()..].iter().all(|row| *row == empty));
     assert_eq!(rows.len(), inputs.len() + prover.usable_rows() / 25 - c.num_permutations());
 }
+
+/// Re-derives the input RLC of a one-block input of `len` bytes after its byte `at` grew by
+/// `delta`: the running accumulators from that byte on and the table row's `rlc`, as a prover
+/// would after the challenge `r` (for forged witnesses).
+pub fn add_to_input_rlc(prover: &mut MockProver, at: usize, delta: Fr, len: usize, r: Fr) {
+    for s in at..17 * 8 {
+        let e = s.min(len - 1) - at;
+        let name = format!("acc[{}]", s % 8);
+        let v = get(prover, &name, s / 8) + delta * r.pow_vartime([e as u64]);
+        set(prover, &name, s / 8, v);
+    }
+    let v = get(prover, "rlc", 24) + delta * r.pow_vartime([(len - 1 - at) as u64]);
+    set(prover, "rlc", 24, v);
+}
