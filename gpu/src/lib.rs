@@ -25,7 +25,7 @@ mod thresholds;
 pub use backend::CudaBackend;
 pub use device::{DeviceInfo, probe};
 pub use error::GpuError;
-pub use select::{BackendChoice, select_backend};
+pub use select::{BackendChoice, Selection, choose_backend, select_backend};
 pub use thresholds::{MSM_MIN_ENV, NTT_MIN_LOG_ENV, Thresholds};
 
 /// Whether this build carries CUDA kernels (feature `cuda` and nvcc found at build time).

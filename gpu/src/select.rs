@@ -50,9 +50,40 @@ impl FromStr for BackendChoice {
     }
 }
 
-/// The backend for `choice`.
+/// A chosen backend and the one line [`select_backend`] logs about the choice.
+pub struct Selection {
+    /// The backend to prove with.
+    pub backend: Arc<dyn Backend>,
+    /// What to log, and at which level; `None` when the choice needs no word (`Cpu`).
+    pub note: Option<(tracing::Level, String)>,
+}
+
+/// The backend for `choice` and the line to log about it, without logging (see [`select_backend`]).
+pub fn choose_backend(choice: BackendChoice) -> Result<Selection, GpuError> {
+    let on_gpu = |backend: CudaBackend| {
+        let line = format!("using the CUDA backend on {}", backend.device_info());
+        Selection { backend: Arc::new(backend), note: Some((tracing::Level::INFO, line)) }
+    };
+    let on_cpu = |level, e: GpuError| Selection {
+        backend: Arc::new(CpuBackend),
+        note: Some((level, format!("using the CPU backend: {e}"))),
+    };
+    match choice {
+        BackendChoice::Cpu => Ok(Selection { backend: Arc::new(CpuBackend), note: None }),
+        BackendChoice::Cuda => CudaBackend::new().map(on_gpu),
+        BackendChoice::Auto => match CudaBackend::new() {
+            Ok(backend) => Ok(on_gpu(backend)),
+            Err(e @ GpuError::InvalidEnv { .. }) => Err(e),
+            // A build without kernels is a deliberate configuration, not a fault.
+            Err(e @ GpuError::NotBuilt(_)) => Ok(on_cpu(tracing::Level::INFO, e)),
+            Err(e) => Ok(on_cpu(tracing::Level::WARN, e)),
+        },
+    }
+}
+
+/// The backend for `choice`, logging the choice in one line.
 ///
-/// - `Cpu`: the CPU backend.
+/// - `Cpu`: the CPU backend; logs nothing.
 /// - `Cuda`: the CUDA backend, or the error saying why it cannot be had (built without kernels,
 ///   no driver, driver too old, no device).
 /// - `Auto`: the CUDA backend if it can be had, else the CPU backend with one log line giving
@@ -61,27 +92,13 @@ impl FromStr for BackendChoice {
 ///
 /// Both GPU choices read the thresholds from the environment ([`crate::Thresholds::from_env`]).
 pub fn select_backend(choice: BackendChoice) -> Result<Arc<dyn Backend>, GpuError> {
-    match choice {
-        BackendChoice::Cpu => Ok(Arc::new(CpuBackend)),
-        BackendChoice::Cuda => {
-            let backend = CudaBackend::new()?;
-            tracing::info!(device = %backend.device_info(), "using the CUDA backend");
-            Ok(Arc::new(backend))
+    let Selection { backend, note } = choose_backend(choice)?;
+    if let Some((level, line)) = note {
+        if level == tracing::Level::WARN {
+            tracing::warn!("{line}");
+        } else {
+            tracing::info!("{line}");
         }
-        BackendChoice::Auto => match CudaBackend::new() {
-            Ok(backend) => {
-                tracing::info!(device = %backend.device_info(), "using the CUDA backend");
-                Ok(Arc::new(backend))
-            }
-            Err(e @ GpuError::InvalidEnv { .. }) => Err(e),
-            Err(e @ GpuError::NotBuilt(_)) => {
-                tracing::info!("using the CPU backend: {e}");
-                Ok(Arc::new(CpuBackend))
-            }
-            Err(e) => {
-                tracing::warn!("using the CPU backend: {e}");
-                Ok(Arc::new(CpuBackend))
-            }
-        },
     }
+    Ok(backend)
 }

@@ -5,42 +5,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use group::Curve;
 use rebuttal_gpu::{
-    BUILD_NOTE, BackendChoice, GpuError, MSM_MIN_ENV, NTT_MIN_LOG_ENV, Thresholds, kernels_built, probe, select_backend,
+    BUILD_NOTE, BackendChoice, GpuError, MSM_MIN_ENV, NTT_MIN_LOG_ENV, Thresholds, choose_backend, kernels_built,
+    probe, select_backend,
 };
 use rebuttal_prover::arith::Domain;
 use rebuttal_prover::backend::{Backend, CpuBackend};
 
 use common::{random_bases, random_scalars};
-
-/// Log output captured from a closure run under its own subscriber.
-fn captured_logs<T>(f: impl FnOnce() -> T) -> (T, String) {
-    #[derive(Clone)]
-    struct Sink(Arc<Mutex<Vec<u8>>>);
-    impl Write for Sink {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buf = Arc::new(Mutex::new(Vec::new()));
-    let sink = Sink(buf.clone());
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let out = tracing::subscriber::with_default(subscriber, f);
-    let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
-    (out, text)
-}
 
 #[test]
 fn choice_names_round_trip() {
@@ -62,9 +35,9 @@ fn unknown_choice_is_an_error_naming_the_input() {
 
 #[test]
 fn cpu_choice_is_the_cpu_backend() {
-    let (backend, logs) = captured_logs(|| select_backend(BackendChoice::Cpu));
-    assert_eq!(backend.unwrap().name(), "cpu");
-    assert_eq!(logs, "", "choosing the CPU logs nothing");
+    let selection = choose_backend(BackendChoice::Cpu).unwrap();
+    assert_eq!(selection.backend.name(), "cpu");
+    assert!(selection.note.is_none(), "choosing the CPU needs no word");
 }
 
 #[test]
@@ -89,21 +62,21 @@ fn without_kernels_every_gpu_request_says_so() {
 
 #[test]
 fn cuda_choice_and_auto_agree_with_probe() {
-    let (auto, logs) = captured_logs(|| select_backend(BackendChoice::Auto));
-    let auto = auto.expect("auto never fails with valid thresholds");
-    let lines: Vec<&str> = logs.lines().collect();
-    assert_eq!(lines.len(), 1, "exactly one log line: {logs:?}");
+    let auto = choose_backend(BackendChoice::Auto).expect("auto never fails with valid thresholds");
+    let (level, line) = auto.note.expect("auto always says what it chose");
     match probe() {
         Ok(info) => {
-            assert_eq!(auto.name(), "cuda");
-            assert!(lines[0].contains("using the CUDA backend") && lines[0].contains(&info.name), "{logs}");
+            assert_eq!(auto.backend.name(), "cuda");
+            assert_eq!(level, tracing::Level::INFO);
+            assert!(line.starts_with("using the CUDA backend on ") && line.contains(&info.name), "{line}");
             assert_eq!(select_backend(BackendChoice::Cuda).unwrap().name(), "cuda");
         }
         Err(reason) => {
-            assert_eq!(auto.name(), "cpu");
-            assert!(lines[0].contains("using the CPU backend") && lines[0].contains(&reason.to_string()), "{logs}");
-            let level = if matches!(reason, GpuError::NotBuilt(_)) { "INFO" } else { "WARN" };
-            assert!(lines[0].contains(level), "{logs}");
+            assert_eq!(auto.backend.name(), "cpu");
+            assert_eq!(line, format!("using the CPU backend: {reason}"));
+            let expected =
+                if matches!(reason, GpuError::NotBuilt(_)) { tracing::Level::INFO } else { tracing::Level::WARN };
+            assert_eq!(level, expected);
             assert_eq!(select_backend(BackendChoice::Cuda).unwrap_err(), reason);
         }
     }
