@@ -5,7 +5,9 @@
 //! layout, the transcript and the constraint list, and any change there shows up here. If a digest
 //! changes on purpose (a new protocol version), update it together with the verifier generator.
 //!
-//! The digests were recorded on commit 22651bd (before the prover's performance work).
+//! The proof digests were recorded on commit 22651bd (before the prover's performance work); the
+//! verifying- and proving-key digests were re-recorded when the key gained its options byte
+//! (zero-knowledge flag), with every proof digest unchanged.
 
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
@@ -53,8 +55,8 @@ fn fibonacci_rotations_copies_and_an_instance_column() {
         5,
         true,
         [
-            "7dca8f7e73bece902c1f099f32ee17921d39c466581f9c892636e8e7580652f9",
-            "b58d8034c64b2933a819f8e67a3a8b82d98d331debf20f06c7a80f8793a60c9c",
+            "70d2d0fb86e646e4420781e69d173c74aa244a71be2c10a54a48e4c3715bf1e3",
+            "b71c5ecced4b2a0d6a99d090e9e1ae0178b5b64b5f251286abd80bc4d71e5cca",
             "f716c153eecbf0bda45e78a50a95544fdd10de2d23008bc2187db6cc9e325f6f",
         ],
     );
@@ -68,8 +70,8 @@ fn range_check_with_a_fixed_table() {
         9,
         true,
         [
-            "3ca0b53ccfa54b24423f763b8d925dd8c132e0046d174cd1fdca9d341fe17242",
-            "bb0d2d78c4849af9dd6c67f13f1569e9b44c16e4f8074ad33b0219e1efcf7f5f",
+            "2a50e6df68645fbfbee78afa77981b7f90f84edfd8d5e66f155c38dd8ec316ad",
+            "6273ba34ed6760359ca1c182d82c14d5848eb6cab7d4704a2f3050028d77405b",
             "0a551d66da4b7a9c8eb195cff196d79de255110285c8c864d397ff20801edcfa",
         ],
     );
@@ -85,8 +87,8 @@ fn memory_with_an_advice_table_and_two_instance_columns() {
         6,
         true,
         [
-            "0843e2a7e451c4dcd73683d7f0d5c0c91aef5cf20bcb5d05035bd6084a49818b",
-            "611b95e45de12c90f89bff318f5191a7fa2be82021e18ca38158c9fbb572a8af",
+            "b6c89934885869f8d9cec479f2ab898559aebc8aed187ef251c3dbeb8a6f38f3",
+            "8dc4fcbceff170444cc9fe737559f449f89ff29fa3fb4e4cc508f1c7dfbbb3a7",
             "50914e6b8234ee3aa6376da6afb62c1eb6d40a82fd4eeff432cb3c2d4e5f49da",
         ],
     );
@@ -101,8 +103,8 @@ fn rlc_with_three_phases_and_challenges() {
         9,
         true,
         [
-            "70e2ba794a6ec6f2a7473d368a2bd7536c6c79a04141cdcbcd502c88f41d4c65",
-            "5a45b378cdaab24538e44d89679628a152394c6cdbf1dc24ea547552a61a4b9a",
+            "0c5fa0fde833ba8aa6f17ee8793db1f7973252f93df6be848a5da3698c3899e2",
+            "b21cd65a4421a41af6c3c9eee1c94acb47a1aca37e9f1c2954ec9a7943048b5e",
             "42e38205158c8622122f0c8829c8407adfff85489cf2cfa7e2650a33ac35fcee",
         ],
     );
@@ -118,8 +120,8 @@ fn product_with_many_rows() {
         10,
         true,
         [
-            "0f6ac6866cf772eb83c306c587ef33e71ccacd5e46fdfcb75c6d60d28a05b13a",
-            "0e539ed90f94c3ac4bbd5aad545a92fd1543258ad0e7f5af0e1d3a4c0c2097b5",
+            "21246d273d77e4e6f376763fc8fdd2252c89e880a0571a48519ef0821d05451f",
+            "e5d3529e7f1dd1e0f4bb335ddb954ddd1ebfaadbeb41b814033ee8c5c2e19e4a",
             "89f5d61e391be3cfa3b5e24dfb37b659cbd9f1495971292379f474698e21c8af",
         ],
     );
@@ -136,8 +138,8 @@ fn an_invalid_witness_gives_the_same_rejected_proof() {
         5,
         false,
         [
-            "414bdd89a1c730fa05404e06e98789ab88f1c8b9ec2f8ec709168e527fbad353",
-            "20fa0d15d22321284c364516a4d81c29c4d2f0ef480d503229aa303d7aa50a55",
+            "9f1f0db57e1b0448126dcb28afb2dc6d64bd6383a6792a42f414df296c1ef09b",
+            "279b6b3b9e38e9c3f7640ab4cdb427cad0b98b19d1a3b710694bf687b5dd1a49",
             "012abec4f1f54708151424e5957ef80030dbf5753f1bf35dbe04f79cd8735427",
         ],
     );

@@ -9,13 +9,15 @@
 //! 2. one multiplicity commitment per lookup table;
 //! 3. the input-inverse commitments (per lookup), table-inverse and running-sum commitments (per
 //!    table), and the permutation grand-product commitments (per chunk);
-//! 4. the quotient pieces' commitments (`degree − 1` of them);
+//! 4. the quotient pieces' commitments ([`super::zk::quotient_layout`]: `degree − 1` of them,
+//!    one more with zero-knowledge from degree 3 on);
 //! 5. the evaluations, in [`ProofShape::queries`] order;
 //! 6. the SHPLONK commitments `W` and `W'`.
 
 use std::collections::BTreeMap;
 
 use super::argument::Extended;
+use super::zk::quotient_layout;
 use crate::circuit::{Column, Phase};
 
 /// A polynomial the proof opens.
@@ -40,6 +42,8 @@ pub struct ProofShape {
     pub round_b: Vec<usize>,
     /// Quotient pieces.
     pub quotient_pieces: usize,
+    /// Whether the proofs are zero-knowledge (the quotient pieces then have stride `n − 2`).
+    pub zero_knowledge: bool,
     /// Every opening `(poly, rotation)`, in proof order.
     pub queries: Vec<(Poly, i32)>,
     /// Opened polynomials grouped by their rotation sets, groups in order of first appearance.
@@ -49,8 +53,8 @@ pub struct ProofShape {
 }
 
 impl ProofShape {
-    /// The shape of proofs for `ext`.
-    pub fn new(ext: &Extended) -> Self {
+    /// The shape of proofs for `ext` over `2^k` rows.
+    pub fn new(ext: &Extended, k: u32) -> Self {
         let mut phase_columns: [Vec<usize>; 3] = Default::default();
         for a in ext.cs.advice_columns().take(ext.circuit_advice) {
             phase_columns[a.phase().index()].push(a.index());
@@ -65,7 +69,7 @@ impl ProofShape {
             .map(|c| c.index())
             .collect();
         let degree = ext.constraints.iter().map(|(_, e)| e.degree()).max().unwrap_or(0).max(ext.cs.degree());
-        let quotient_pieces = degree - 1;
+        let (quotient_pieces, _) = quotient_layout(degree, 1 << k, ext.zero_knowledge);
 
         let mut rotations: BTreeMap<Poly, Vec<i32>> = BTreeMap::new();
         for (_, e) in &ext.constraints {
@@ -93,7 +97,21 @@ impl ProofShape {
                 None => groups.push((rots, vec![poly])),
             }
         }
-        Self { phase_columns, round_a, round_b, quotient_pieces, queries, groups, degree }
+        Self {
+            phase_columns,
+            round_a,
+            round_b,
+            quotient_pieces,
+            zero_knowledge: ext.zero_knowledge,
+            queries,
+            groups,
+            degree,
+        }
+    }
+
+    /// The stride between quotient pieces over `n` rows: `h = Σ_i X^(stride·i)·h_i`.
+    pub fn quotient_stride(&self, n: usize) -> usize {
+        quotient_layout(self.degree, n, self.zero_knowledge).1
     }
 
     /// Number of G1 points in a proof.
