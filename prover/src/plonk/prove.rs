@@ -265,16 +265,10 @@ pub fn prove_with_rng<C: Circuit>(
     for (j, z) in z_columns.into_iter().enumerate() {
         advice[ext.z[j].index()] = z;
     }
-    for &col in &ext.input_inverse {
-        blind(&mut advice[col.index()], usable);
-    }
-    for &col in &ext.table_inverse {
-        blind(&mut advice[col.index()], usable);
-    }
-    for &col in ext.running_sum.iter().chain(&ext.z) {
-        blind(&mut advice[col.index()], usable + 1);
-    }
     for &col in &shape.round_b {
+        // The running sums and grand products are checked on the `l_last` row itself.
+        let checked_at_last = ext.running_sum.iter().chain(&ext.z).any(|a| a.index() == col);
+        blind(&mut advice[col], if checked_at_last { usable + 1 } else { usable });
         advice_coeffs[col] = c.commit_values(&advice[col])?;
     }
     challenges[ext.y.index()] = c.transcript.challenge();
