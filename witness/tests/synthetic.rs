@@ -260,8 +260,7 @@ fn clearing_a_slot_onto_an_unrevealed_branch_sibling() {
     assert!(matches!(trace(&rootless), Err(WitnessError::Malformed { .. })));
 }
 
-/// SSTORE(0, 1); CALL(gas, target, 0, 0, 0, 0, 0) POP STOP. (The store puts the contract
-/// itself among the touched keys: the root call's target is not otherwise in the log.)
+/// SSTORE(0, 1); CALL(gas, target, 0, 0, 0, 0, 0) POP STOP.
 fn call_code(target: Address) -> Vec<u8> {
     let mut code = vec![0x60, 0x01, 0x60, 0x00, 0x55, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x60, 0x00, 0x73];
     code.extend_from_slice(target.as_slice());
@@ -325,4 +324,31 @@ fn deleting_an_account_onto_an_unrevealed_branch_sibling() {
     assert!(
         matches!(trace(&stale), Err(WitnessError::ProofMismatch { reason, .. }) if reason.contains("shows it present"))
     );
+}
+
+/// A call whose code touches no state (STOP): the root call still reads the target's code
+/// hash, as a CALL opcode reads its callee's, so the code that runs is tied to the state and the
+/// target's account is proven under both roots.
+#[test]
+fn the_root_call_reads_its_targets_code_hash() {
+    let code = [0x00u8];
+    let input = common::one_call_block(&code, &[], Vec::new());
+    let w = trace(&input).unwrap();
+    assert!(w.checks.all_pass(), "{:?}", w.checks);
+    let expected = U256::from_be_bytes(keccak256(code).0);
+    let reads: Vec<&RwEntry> = w
+        .rws
+        .iter()
+        .filter(|e| {
+            !e.is_write
+                && matches!(e.op, RwOp::Account { address, field: AccountField::CodeHash, value, .. }
+                    if address == common::CONTRACT && value == expected)
+        })
+        .collect();
+    assert_eq!(reads.len(), 1, "one read of the target's code hash");
+    let (start, end) = w.txs[0].rw_range;
+    assert!((start..end).contains(&reads[0].counter), "the read belongs to the transaction");
+    for proofs in [&w.mpt.pre_proofs, &w.mpt.post_proofs] {
+        assert!(proofs.iter().any(|p| p.address == common::CONTRACT), "the target's account is proven");
+    }
 }
