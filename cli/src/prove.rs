@@ -21,13 +21,10 @@ use rebuttal_witness::BlockWitness;
 
 use crate::files::{hex, instances_to_json, write_atomic};
 use crate::source::SourceArgs;
+use crate::verifier::write_verifier;
 
 /// Seed of the insecure test setup used when no `--srs` is given.
 const INSECURE_SETUP_SEED: u64 = 0x7265_6275_7474_616c;
-
-/// Proof + key commitments of the largest generated verifier measured to fit EIP-170's 24,576
-/// bytes (verifier-gen's tests/size.rs: 101 + 83 with the key in its own contract).
-const LARGEST_DEPLOYABLE_COMMITMENTS: usize = 184;
 
 /// Arguments of `rebuttal prove`. With no source option, proves the embedded default block.
 #[derive(clap::Args, Debug)]
@@ -101,7 +98,8 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     let (proof, t_prove) = stage("proving", || prove(&pk, &circuit, backend.as_ref()))?;
     let instances = circuit.instances();
     let ((), t_verify) = stage("verifying", || verify(pk.vk(), &instances, &proof))?;
-    let verifier = generate(pk.vk())?;
+    // A verifier the generator cannot lay out is reported; the proof is still written.
+    let verifier = generate(pk.vk());
     let calldata = encode_calldata(&proof, &instances);
 
     std::fs::create_dir_all(&args.out).map_err(|e| format!("creating {}: {e}", args.out.display()))?;
@@ -109,7 +107,10 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     write_atomic(&args.out.join("proof.bin"), &proof)?;
     write_atomic(&args.out.join("vk.bin"), &vk_bytes)?;
     write_atomic(&args.out.join("instances.json"), instances_to_json(&instances).as_bytes())?;
-    write_atomic(&args.out.join(&verifier.file_name), verifier.source.as_bytes())?;
+    let helper_files = match &verifier {
+        Ok(v) => write_verifier(&args.out.join(&v.file_name), v)?,
+        Err(_) => Vec::new(),
+    };
     write_atomic(&args.out.join("calldata.hex"), format!("0x{}\n", hex(&calldata)).as_bytes())?;
 
     let secs = |d: Duration| d.as_secs_f64();
@@ -127,19 +128,26 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("keygen:           {:.3} s", secs(t_keygen));
     println!("prove:            {:.3} s ({} proof bytes)", secs(t_prove), proof.len());
     println!("verify (Rust):    {:.3} s — valid", secs(t_verify));
-    println!(
-        "Solidity:         {} (contract {}, {} source bytes)",
-        args.out.join(&verifier.file_name).display(),
-        verifier.contract_name,
-        verifier.source.len()
-    );
-    if verifier.proof_commitments + verifier.vk_commitments > LARGEST_DEPLOYABLE_COMMITMENTS {
-        println!(
-            "NOTE:             {} proof + {} key commitments: more than the largest verifier measured to fit EIP-170 \
-             (≈{LARGEST_DEPLOYABLE_COMMITMENTS}); splitting a verifier over several contracts is not implemented, so this \
-             one cannot be deployed on L1 yet",
-            verifier.proof_commitments, verifier.vk_commitments
-        );
+    match &verifier {
+        Ok(v) => {
+            println!(
+                "Solidity:         {} (contract {}, {} source bytes; {})",
+                args.out.join(&v.file_name).display(),
+                v.contract_name,
+                v.source.len(),
+                v.layout
+            );
+            if let Some(manifest) = helper_files.last() {
+                println!(
+                    "helpers:          {} helper contracts to deploy first ({} files); order and constructor \
+                     arguments in {}",
+                    v.helpers.len(),
+                    helper_files.len() - 1,
+                    manifest.display()
+                );
+            }
+        }
+        Err(e) => println!("NOTE:             no Solidity verifier for this key: {e}"),
     }
     println!("written:          proof.bin, vk.bin, instances.json, calldata.hex in {}", args.out.display());
     if args.srs.is_none() {

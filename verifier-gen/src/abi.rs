@@ -22,6 +22,10 @@ use sha3::{Digest, Keccak256};
 /// The Solidity signature of the verifier's entry point.
 pub const VERIFY_SIGNATURE: &str = "verifyProof(bytes,uint256[])";
 
+/// The verifier constructor's error when a helper contract's code hash is not the generated
+/// one (only verifiers with helper contracts have it).
+pub const HELPER_CODE_MISMATCH: &str = "HelperCodeMismatch(uint256)";
+
 /// First four bytes of `keccak256(signature)`.
 pub fn selector(signature: &str) -> [u8; 4] {
     let h = Keccak256::digest(signature.as_bytes());
@@ -56,7 +60,7 @@ pub enum RevertReason {
     ConstraintsNotSatisfied,
     /// The pairing check fails.
     OpeningFailed,
-    /// A precompile call failed (out of gas).
+    /// A precompile or helper-contract call failed (out of gas).
     PrecompileFailed,
 }
 

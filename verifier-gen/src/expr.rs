@@ -15,6 +15,7 @@ use ff::Field;
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::encoding::fr_to_bytes;
 
+use crate::evm::{Asm, op};
 use crate::yul::{Code, addr, fr_hex, fr_small};
 
 /// Deepest expression nesting written inline. Each level keeps two values on the EVM stack
@@ -143,6 +144,34 @@ impl Dag {
     /// Writes code that stores each output's value at its memory address, in order.
     /// Temporaries live in 32-byte slots from `temp_base`; returns the number of slots used.
     pub fn emit(&self, outputs: &[(Id, usize)], temp_base: usize, code: &mut Code) -> usize {
+        let s = self.schedule(outputs, temp_base);
+        for &(id, target) in &s.stmts {
+            code.line(format!("mstore({}, {})", addr(target), self.inline(id, &s, true)));
+        }
+        s.slots_used
+    }
+
+    /// Appends EVM code that stores each output's value at its memory address, in order, and
+    /// returns the number of temporary slots used (from `temp_base`). The modulus r must be the
+    /// only item on the stack; leaves are read as `loads` says.
+    pub fn emit_evm(
+        &self,
+        outputs: &[(Id, usize)],
+        temp_base: usize,
+        loads: &dyn Fn(Node) -> Load,
+        asm: &mut Asm,
+    ) -> Result<usize, String> {
+        let s = self.schedule(outputs, temp_base);
+        for &(id, target) in &s.stmts {
+            self.evm(id, &s, true, 1, loads, asm)?;
+            asm.push(target);
+            asm.op(op::MSTORE);
+        }
+        Ok(s.slots_used)
+    }
+
+    /// Decides which nodes are stored (see the module docs), where, and in which order.
+    fn schedule(&self, outputs: &[(Id, usize)], temp_base: usize) -> Schedule {
         let n = self.nodes.len();
         let mut uses = vec![0usize; n];
         for node in &self.nodes {
@@ -205,23 +234,23 @@ impl Dag {
             }
         }
         // Outputs go to their own addresses; other materialised nodes to reusable slots.
-        let mut output_addr: HashMap<Id, usize> = HashMap::new();
+        let mut address: HashMap<Id, usize> = HashMap::new();
         for &(id, a) in outputs {
-            output_addr.insert(id, a);
+            address.insert(id, a);
         }
-        let mut slot_of: HashMap<Id, usize> = HashMap::new();
         let mut free: Vec<usize> = Vec::new();
         let mut slots_used = 0usize;
         let mut frees_at: Vec<Vec<Id>> = vec![Vec::new(); order.len()];
         for &i in &order {
-            if !output_addr.contains_key(&(i as Id)) {
+            if !address.contains_key(&(i as Id)) {
                 frees_at[last_use[i]].push(i as Id);
             }
         }
+        let mut stmts = Vec::with_capacity(order.len() + outputs.len());
+        let mut is_temp: HashMap<Id, bool> = HashMap::new();
         for (s, &i) in order.iter().enumerate() {
             let id = i as Id;
-            let text = self.inline(id, &materialised, &slot_of, &output_addr, true);
-            let target = match output_addr.get(&id) {
+            let target = match address.get(&id) {
                 Some(&a) => a,
                 None => {
                     let slot = free.pop().unwrap_or_else(|| {
@@ -229,28 +258,26 @@ impl Dag {
                         slots_used - 1
                     });
                     let a = temp_base + 32 * slot;
-                    slot_of.insert(id, a);
+                    address.insert(id, a);
+                    is_temp.insert(id, true);
                     a
                 }
             };
-            code.line(format!("mstore({}, {text})", addr(target)));
+            stmts.push((id, target));
             // Slots whose last reader was this statement can be reused by the next one.
             for &dead in &frees_at[s] {
-                if dead != id
-                    && let Some(&a) = slot_of.get(&dead)
-                {
-                    free.push((a - temp_base) / 32);
+                if dead != id && is_temp.get(&dead).copied().unwrap_or(false) {
+                    free.push((address[&dead] - temp_base) / 32);
                 }
             }
         }
         // Outputs that are plain leaves (e.g. a constant) were not materialised above.
         for &(id, a) in outputs {
             if !materialised[id as usize] {
-                let text = self.inline(id, &materialised, &slot_of, &output_addr, true);
-                code.line(format!("mstore({}, {text})", addr(a)));
+                stmts.push((id, a));
             }
         }
-        slots_used
+        Schedule { materialised, address, stmts, slots_used }
     }
 
     fn collect_refs(&self, id: Id, materialised: &[bool], root: bool, out: &mut Vec<Id>) {
@@ -263,19 +290,11 @@ impl Dag {
         }
     }
 
-    fn inline(
-        &self,
-        id: Id,
-        materialised: &[bool],
-        slot_of: &HashMap<Id, usize>,
-        output_addr: &HashMap<Id, usize>,
-        root: bool,
-    ) -> String {
-        if materialised[id as usize] && !root {
-            let a = slot_of.get(&id).or_else(|| output_addr.get(&id)).copied().unwrap_or(0);
-            return format!("mload({})", addr(a));
+    fn inline(&self, id: Id, s: &Schedule, root: bool) -> String {
+        if s.materialised[id as usize] && !root {
+            return format!("mload({})", addr(s.address.get(&id).copied().unwrap_or(0)));
         }
-        let sub = |c: Id| self.inline(c, materialised, slot_of, output_addr, false);
+        let sub = |c: Id| self.inline(c, s, false);
         match self.nodes[id as usize] {
             Node::Calldata(o) => format!("calldataload({})", addr(o)),
             Node::Memory(a) => format!("mload({})", addr(a)),
@@ -293,6 +312,96 @@ impl Dag {
             Node::Neg(a) => format!("sub(r, {})", sub(a)),
         }
     }
+
+    /// EVM code pushing node `id` onto a stack of `height` items whose bottom one is r; the
+    /// same evaluation order as the Yul of [`Dag::emit`] (arguments right to left).
+    fn evm(
+        &self,
+        id: Id,
+        s: &Schedule,
+        root: bool,
+        height: usize,
+        loads: &dyn Fn(Node) -> Load,
+        asm: &mut Asm,
+    ) -> Result<(), String> {
+        // r is the bottom item: `DUP(height)` copies it.
+        let dup_r = |asm: &mut Asm, h: usize| -> Result<(), String> {
+            if h > 16 {
+                return Err(format!("expression too deep for DUP16 (stack height {h})"));
+            }
+            asm.dup(h);
+            Ok(())
+        };
+        let load = |asm: &mut Asm, l: Load| match l {
+            Load::Calldata(a) => {
+                asm.push(a);
+                asm.op(op::CALLDATALOAD);
+            }
+            Load::Memory(a) => {
+                asm.push(a);
+                asm.op(op::MLOAD);
+            }
+        };
+        if s.materialised[id as usize] && !root {
+            load(asm, Load::Memory(s.address.get(&id).copied().unwrap_or(0)));
+            return Ok(());
+        }
+        let node = self.nodes[id as usize];
+        match node {
+            Node::Calldata(_) | Node::Memory(_) => load(asm, loads(node)),
+            Node::Const(bytes) => {
+                let c = self.constant_of(id).unwrap_or(Fr::ZERO);
+                match (fr_small(&c), fr_small(&-c)) {
+                    (Some(v), _) if v < SMALL => asm.push(v as usize),
+                    (_, Some(v)) if v < SMALL => {
+                        asm.push(v as usize);
+                        dup_r(asm, height + 1)?;
+                        asm.op(op::SUB);
+                    }
+                    _ => asm.push_bytes(&bytes),
+                }
+            }
+            Node::Add(a, b) | Node::Mul(a, b) => {
+                dup_r(asm, height)?;
+                self.evm(b, s, false, height + 1, loads, asm)?;
+                self.evm(a, s, false, height + 2, loads, asm)?;
+                asm.op(if matches!(node, Node::Add(..)) { op::ADDMOD } else { op::MULMOD });
+            }
+            Node::Sub(a, b) => {
+                dup_r(asm, height)?;
+                self.evm(b, s, false, height + 1, loads, asm)?;
+                dup_r(asm, height + 2)?;
+                asm.op(op::SUB);
+                self.evm(a, s, false, height + 2, loads, asm)?;
+                asm.op(op::ADDMOD);
+            }
+            Node::Neg(a) => {
+                self.evm(a, s, false, height, loads, asm)?;
+                dup_r(asm, height + 1)?;
+                asm.op(op::SUB);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where the EVM code reads a leaf from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    /// `calldataload(offset)`.
+    Calldata(usize),
+    /// `mload(address)`.
+    Memory(usize),
+}
+
+/// The evaluation order and storage of a DAG's nodes for one set of outputs.
+struct Schedule {
+    materialised: Vec<bool>,
+    /// Address of every stored node (outputs and temporaries).
+    address: HashMap<Id, usize>,
+    /// `(node, address)` stores, in order.
+    stmts: Vec<(Id, usize)>,
+    slots_used: usize,
 }
 
 fn children(node: &Node) -> impl Iterator<Item = Id> {

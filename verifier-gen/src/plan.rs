@@ -66,6 +66,21 @@ impl Memory {
     }
 }
 
+/// Memory slots the loop form of SHPLONK shares with its Yul functions.
+#[derive(Debug, Clone, Copy)]
+pub struct LoopSlots {
+    /// `u − ω^t·x` per opening point t, in rotation order (consecutive slots).
+    pub d: usize,
+    /// The current group's x1-weighted evaluation sums (consecutive slots).
+    pub vals: usize,
+    /// The current group's `x2^s·Z_{T∖S}(u)`.
+    pub scale: usize,
+    /// The next power of x1 within the group.
+    pub x1_power: usize,
+    /// Where the next key scalar goes.
+    pub key_next: usize,
+}
+
 /// The derived plan.
 #[derive(Debug)]
 pub struct Plan<'a> {
@@ -115,11 +130,18 @@ pub struct Plan<'a> {
     pub lagrange_inverse: HashMap<(i32, usize), usize>,
     /// Slot holding the address of the key contract (when the key is split out).
     pub key_msm_slot: usize,
+    /// Slots holding the helper contracts' addresses, in [`crate::GeneratedVerifier::helpers`]
+    /// order (written before the verification starts).
+    pub helper_slot: Vec<usize>,
+    /// Whether the code calls the `addAcc` Yul function (emitted only then).
+    pub uses_add_acc: bool,
+    /// With the loop form of SHPLONK, its slots.
+    pub loop_slots: Option<LoopSlots>,
 }
 
 impl<'a> Plan<'a> {
-    /// Derives the plan of `vk`.
-    pub fn new(vk: &'a VerifyingKey) -> Result<Self, GenerateError> {
+    /// Derives the plan of `vk`, with `helpers` slots for helper contracts' addresses.
+    pub fn new(vk: &'a VerifyingKey, helpers: usize) -> Result<Self, GenerateError> {
         let ext = vk.extended();
         let shape = ProofShape::new(ext, vk.k());
         let domain = Domain::new(vk.k()).map_err(|_| GenerateError::DomainTooLarge { k: vk.k() })?;
@@ -207,6 +229,7 @@ impl<'a> Plan<'a> {
         let instance_ptr = (0..ext.cs.num_instance()).map(|_| (mem.slot(), mem.slot())).collect();
         let transcript_len = mem.slot();
         let key_msm_slot = mem.slot();
+        let helper_slot = (0..helpers).map(|_| mem.slot()).collect();
 
         Ok(Self {
             vk,
@@ -238,6 +261,9 @@ impl<'a> Plan<'a> {
             inverse_x: 0,
             lagrange_inverse: HashMap::new(),
             key_msm_slot,
+            helper_slot,
+            uses_add_acc: false,
+            loop_slots: None,
         })
     }
 

@@ -78,23 +78,6 @@ impl Deployed {
     }
 }
 
-/// The contract's error for a Rust verifier error.
-fn expected_reason(e: &VerifyError) -> RevertReason {
-    match e {
-        VerifyError::ProofLength { .. } => RevertReason::ProofLength,
-        VerifyError::InstanceCount { .. } => RevertReason::InstanceCount,
-        VerifyError::InstanceTooLong { .. } => RevertReason::InstanceTooLong,
-        VerifyError::Malformed { source, .. } => match source {
-            EncodingError::NonCanonicalScalar => RevertReason::ScalarNotCanonical,
-            EncodingError::NonCanonicalCoordinate => RevertReason::CoordinateNotCanonical,
-            EncodingError::NotOnCurve => RevertReason::PointNotOnCurve,
-            other => panic!("the Rust verifier reported {other:?}, which proofs cannot cause"),
-        },
-        VerifyError::ConstraintsNotSatisfied => RevertReason::ConstraintsNotSatisfied,
-        VerifyError::OpeningFailed => RevertReason::OpeningFailed,
-    }
-}
-
 /// Runs both verifiers and asserts they agree, down to the reason; returns the Rust result.
 fn agree(f: &Fixture, d: &mut Deployed, proof: &[u8], instances: &[Vec<Fr>], case: &str) -> Result<(), VerifyError> {
     let rust = verify(&f.vk, instances, proof);
@@ -384,5 +367,40 @@ fn with_the_key_in_a_separate_contract_the_verifier_agrees_too() {
             matches!(outcome, Outcome::Reverted(_)),
             "the key contract answers wrong-length call data with a revert"
         );
+    }
+}
+
+#[test]
+fn every_layout_agrees_with_the_rust_verifier() {
+    use rebuttal_verifier_gen::{ConstraintPlacement, KeyPlacement, Layout, MsmCode, generate_with};
+    // The loop form and the helper contracts, forced on small circuits: lookups and two instance
+    // columns (memory), three phases with challenges and zero-knowledge pieces (rlc_zk).
+    let layouts = [
+        Layout { msm: MsmCode::Loop, key: KeyPlacement::Inline, constraints: ConstraintPlacement::Inline },
+        Layout { msm: MsmCode::Loop, key: KeyPlacement::Separate, constraints: ConstraintPlacement::Helpers },
+        Layout { msm: MsmCode::Loop, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
+        Layout { msm: MsmCode::StraightLine, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
+    ];
+    for name in ["memory", "rlc_zk"] {
+        let (f, _) = by_name(name);
+        for layout in layouts {
+            let generated = generate_with(&f.vk, layout).unwrap();
+            let c = compile_verifier(&generated);
+            let mut evm = Evm::new();
+            let at = evm.deploy_verifier(&generated, &c);
+            let mut d = Deployed { evm, at };
+            let case = |what: &str| format!("{layout:?}: {what}");
+            agree(f, &mut d, &f.proof, &f.instances, &case("valid")).unwrap();
+            for (off, len, _) in elements(f) {
+                let mut p = f.proof.clone();
+                p[off + len - 1] ^= 1;
+                assert!(agree(f, &mut d, &p, &f.instances, &case(&format!("flip at {off}"))).is_err());
+            }
+            if let Some(column) = f.instances.iter().position(|c| !c.is_empty()) {
+                let mut wrong = f.instances.clone();
+                wrong[column][0] += Fr::ONE;
+                assert!(agree(f, &mut d, &f.proof, &wrong, &case("changed instance")).is_err());
+            }
+        }
     }
 }

@@ -1,88 +1,31 @@
-//! How the generated verifier grows with the circuit: a synthetic wide circuit (many columns,
-//! gates, lookups and equality columns) is proven, its verifier compiled, its deployed size
-//! checked against EIP-170 and the proof verified in revm.
+//! How the generated verifier grows with the circuit, and that it always fits: synthetic wide
+//! circuits (many columns, gates, lookups and equality columns) are proven, their verifiers
+//! generated with the layout `generate` picks, every contract checked against EIP-170 and
+//! EIP-3860, and the proofs verified in revm, valid and tampered, against the Rust verifier.
 
 mod common;
 
 use common::*;
 use ff::Field;
-use rebuttal_prover::arith::Fr;
-use rebuttal_prover::circuit::{
-    AdviceAssignment, AdviceColumn, AssignError, ChallengeValues, Circuit, ConstraintSystem, FixedAssignment,
-    FixedColumn, Phase,
+use rebuttal_prover::arith::{Fr, G1, G1Affine};
+use rebuttal_prover::encoding::g1_to_bytes;
+use rebuttal_verifier_gen::abi::{HELPER_CODE_MISMATCH, selector, word};
+use rebuttal_verifier_gen::{
+    ConstraintPlacement, HelperRole, KeyPlacement, Layout, MsmCode, SEPARATE_KEY_FROM, encode_calldata, generate,
+    generate_with,
 };
-use rebuttal_verifier_gen::{KeyPlacement, SEPARATE_KEY_FROM, encode_calldata, generate, generate_with};
 
-/// `width` advice columns where each selected row satisfies `a_{i+2} = a_i · a_{i+1}'` (a
-/// rotation), `gates` gates, `lookups` byte-range lookups, equality on every fourth column.
-#[derive(Clone)]
-struct Wide {
-    width: usize,
-    gates: usize,
-    lookups: usize,
-}
-
-#[derive(Clone)]
-struct WideConfig {
-    q: Vec<FixedColumn>,
-    table: FixedColumn,
-    a: Vec<AdviceColumn>,
-}
-
-impl Circuit for Wide {
-    type Config = WideConfig;
-
-    fn configure(&self, cs: &mut ConstraintSystem) -> WideConfig {
-        let q: Vec<FixedColumn> = (0..self.gates).map(|_| cs.fixed_column()).collect();
-        let a: Vec<AdviceColumn> = (0..self.width).map(|_| cs.advice_column(Phase::First)).collect();
-        let table = cs.fixed_column();
-        let t = cs.lookup_table("small", vec![table.cur()]);
-        for (g, qg) in q.iter().enumerate() {
-            let i = g % (self.width - 2);
-            cs.create_gate(format!("g{g}"), [("mul", qg.cur() * (a[i].cur() * a[i + 1].next() - a[i + 2].cur()))]);
-        }
-        for l in 0..self.lookups {
-            cs.lookup(format!("l{l}"), vec![q[l % q.len()].cur() * a[l % self.width].cur()], t);
-        }
-        for c in a.iter().step_by(4) {
-            cs.enable_equality(*c);
-        }
-        WideConfig { q, table, a }
-    }
-
-    fn assign_fixed(&self, c: &WideConfig, fixed: &mut FixedAssignment<'_>) -> Result<(), AssignError> {
-        for (g, q) in c.q.iter().enumerate() {
-            fixed.set(*q, g % 4, Fr::ONE)?;
-        }
-        for v in 0..16u64 {
-            fixed.set(c.table, v as usize, Fr::from(v))?;
-        }
-        fixed.copy(c.a[0].cell(0), c.a[4].cell(1))
-    }
-
-    fn assign_advice(
-        &self,
-        c: &WideConfig,
-        phase: Phase,
-        _: &ChallengeValues<'_>,
-        advice: &mut AdviceAssignment<'_>,
-    ) -> Result<(), AssignError> {
-        // All zero except equal copies: every gate and lookup holds.
-        if phase == Phase::First {
-            advice.set(c.a[0], 0, Fr::ZERO)?;
-        }
-        Ok(())
-    }
-
-    fn instances(&self) -> Vec<Vec<Fr>> {
-        Vec::new()
-    }
+/// Every contract of a generated verifier: `name bytes` for the table.
+fn sizes(g: &rebuttal_verifier_gen::GeneratedVerifier, c: &Compiled) -> String {
+    let mut parts: Vec<String> = c.all_deployed.iter().map(|(name, code)| format!("{name} {}", code.len())).collect();
+    parts.extend(g.helpers.iter().map(|h| format!("{} ({}) {}", h.name, h.role, h.runtime.len())));
+    parts.join(" + ")
 }
 
 #[test]
 fn deployed_size_grows_with_the_circuit() {
     println!(
-        "| advice | gates | lookups | proof commitments | VK commitments | key placement | deployed bytes (verifier + key) | gas |"
+        "| advice | gates | lookups | proof commitments | VK commitments | layout | deployed bytes (verifier + key contract) | gas |"
     );
     println!("|---|---|---|---|---|---|---|---|");
     for (width, gates, lookups, placement) in [
@@ -93,10 +36,12 @@ fn deployed_size_grows_with_the_circuit() {
         (48, 40, 10, KeyPlacement::Separate),
         (72, 64, 12, KeyPlacement::Separate),
     ] {
-        let circuit = Wide { width, gates, lookups };
-        let f = fixture_of("wide", &circuit, 6);
+        let f = fixture_of("wide", &Wide::new(width, gates, lookups), 6);
         let generated = generate_with(&f.vk, placement).unwrap();
         let auto = generate(&f.vk).unwrap();
+        // These all fit one contract (plus the key contract): `generate` keeps today's layout.
+        assert_eq!(auto.layout.msm, MsmCode::StraightLine);
+        assert!(auto.helpers.is_empty());
         assert_eq!(auto.key_contract_name.is_some(), generated.vk_commitments >= SEPARATE_KEY_FROM);
         // Every contract of the source fits EIP-170 (checked by compile_verifier).
         let c = compile_verifier(&generated);
@@ -115,4 +60,212 @@ fn deployed_size_grows_with_the_circuit() {
             sizes.join(" + ")
         );
     }
+}
+
+/// The verifier of a circuit far beyond one contract: every contract fits, a valid proof is
+/// accepted, and tampered proofs and instances are rejected for the Rust verifier's reason.
+fn wide_circuit_fits_and_agrees(width: usize, lookups: usize) -> (Fixture, rebuttal_verifier_gen::GeneratedVerifier) {
+    let circuit = Wide { width, gates: width, lookups, public: true };
+    let f = fixture_of("wide", &circuit, 6);
+    let t = std::time::Instant::now();
+    let g = generate(&f.vk).unwrap();
+    let generate_time = t.elapsed();
+    let t = std::time::Instant::now();
+    let c = compile_verifier(&g);
+    let compile_time = t.elapsed();
+    let mut evm = Evm::new();
+    let at = evm.deploy_verifier(&g, &c);
+    let data = encode_calldata(&f.proof, &f.instances);
+    let (out, gas) = evm.call(at, &data);
+    assert!(out.accepted(), "{width} columns: valid proof rejected: {out:?}");
+    let evals = 64 * (g.proof_commitments - 2);
+    let mut cases: Vec<(String, Vec<u8>, Vec<Vec<Fr>>)> = Vec::new();
+    for (what, at) in
+        [("first evaluation", evals + 31), ("an evaluation", evals + 32 * 7 + 3), ("commitment 3", 64 * 3 + 63)]
+    {
+        let mut p = f.proof.clone();
+        p[at] ^= 1;
+        cases.push((format!("{what} flipped"), p, f.instances.clone()));
+    }
+    // Another valid point in place of a commitment, in each kind of place.
+    for i in [0, g.proof_commitments / 2, g.proof_commitments - 3] {
+        let mut p = f.proof.clone();
+        let q = G1Affine::from(G1::generator() * Fr::from(i as u64 + 5));
+        p[64 * i..64 * i + 64].copy_from_slice(&g1_to_bytes(&q));
+        cases.push((format!("commitment {i} replaced"), p, f.instances.clone()));
+    }
+    let mut changed = f.instances.clone();
+    changed[0][0] += Fr::ONE;
+    cases.push(("changed instance".into(), f.proof.clone(), changed));
+    for (case, proof, instances) in &cases {
+        let r = assert_agree(&f.vk, &mut evm, at, proof, instances, &format!("{width} columns, {case}"));
+        assert!(r.is_err(), "{case} accepted");
+    }
+    let cd = calldata_gas(&data);
+    println!(
+        "| {width} | {lookups} | {} | {} | {} | {} | {} ({}) | {gas} | {} | {cd} | {generate_time:.1?} / {compile_time:.1?} |",
+        g.proof_commitments,
+        g.vk_commitments,
+        f.vk.extended().constraints.len(),
+        g.layout,
+        sizes(&g, &c),
+        g.estimated_size,
+        gas - 21_000 - cd
+    );
+    (f, g)
+}
+
+#[test]
+fn wide_circuits_fit_eip170_and_agree_with_rust() {
+    println!(
+        "| advice = gates | lookups | proof commitments | VK commitments | constraints | layout | deployed bytes (verifier estimated) | gas total | execution | call data | generate / solc |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let (_, g96) = wide_circuit_fits_and_agrees(96, 12);
+    assert!(!g96.helpers.is_empty() || g96.layout.msm == MsmCode::Loop, "96 columns do not fit the plain layout");
+    let (_, g200) = wide_circuit_fits_and_agrees(200, 24);
+    assert_eq!(g200.layout.msm, MsmCode::Loop);
+    let (_, g500) = wide_circuit_fits_and_agrees(500, 48);
+    assert_eq!(g500.layout.msm, MsmCode::Loop);
+    assert!(g500.helpers.iter().any(|h| matches!(h.role, HelperRole::Constraints { .. })));
+    assert!(g500.helpers.iter().filter(|h| matches!(h.role, HelperRole::KeyMsm { .. })).count() >= 2);
+}
+
+#[test]
+fn a_wrong_helper_is_refused() {
+    // A small circuit with every helper kind forced, so the test is quick.
+    let f = fibonacci();
+    let layout = Layout { msm: MsmCode::Loop, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers };
+    let g = generate_with(&f.vk, layout).unwrap();
+    assert_eq!(g.helpers.len(), 2);
+    let c = compile_verifier(&g);
+    let mut evm = Evm::new();
+    let good: Vec<[u8; 20]> = g.helpers.iter().map(|h| evm.deploy(&h.creation).into_array()).collect();
+    let mismatch = |i: u64| {
+        let mut data = selector(HELPER_CODE_MISMATCH).to_vec();
+        data.extend_from_slice(&word(i));
+        data
+    };
+    let deploy_with = |evm: &mut Evm, addresses: &[[u8; 20]]| {
+        let mut creation = c.creation.clone();
+        creation.extend(g.constructor_args(addresses).unwrap());
+        evm.try_deploy(&creation)
+    };
+    // Swapped helpers, an address without code, and a helper one byte off.
+    assert_eq!(deploy_with(&mut evm, &[good[1], good[0]]), Err(Outcome::Reverted(mismatch(0))));
+    assert_eq!(deploy_with(&mut evm, &[good[0], [0x42; 20]]), Err(Outcome::Reverted(mismatch(1))));
+    let mut tampered = g.helpers[0].creation.clone();
+    let last = tampered.len() - 4;
+    tampered[last] ^= 1;
+    let evil = evm.deploy(&tampered).into_array();
+    assert_eq!(deploy_with(&mut evm, &[evil, good[1]]), Err(Outcome::Reverted(mismatch(0))));
+    assert!(g.constructor_args(&good[..1]).is_err());
+    // The right ones, in order.
+    let at = deploy_with(&mut evm, &good).unwrap();
+    assert_agree(&f.vk, &mut evm, at, &f.proof, &f.instances, "valid").unwrap();
+}
+
+/// The keccak circuit at its smallest domain (one keccak-f: 2-bit chunks, k = 9, ~2,660 advice
+/// columns): proven, its verifier generated, compiled, deployed and run. Slow (a minute or
+/// more), so not part of the default run: `cargo test -p rebuttal-verifier-gen --test size
+/// keccak -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn keccak_verifier_at_its_smallest_k() {
+    use rebuttal_circuits::keccak::KeccakCircuit;
+    use rebuttal_prover::backend::CpuBackend;
+    use rebuttal_prover::circuit::Circuit;
+    use rebuttal_prover::plonk::{keygen, prove, verify};
+    use rebuttal_prover::srs::Srs;
+    use std::time::Instant;
+
+    let circuit = KeccakCircuit::new(vec![b"rebuttal".to_vec()]).unwrap();
+    let k = circuit.k();
+    let t = Instant::now();
+    let srs = Srs::unsafe_setup(k, 7).unwrap();
+    let pk = keygen(&srs, &circuit, k, &CpuBackend).unwrap();
+    let proof = prove(&pk, &circuit, &CpuBackend).unwrap();
+    let instances = circuit.instances();
+    verify(pk.vk(), &instances, &proof).unwrap();
+    let prove_time = t.elapsed();
+    let t = Instant::now();
+    let g = generate(pk.vk()).unwrap();
+    let generate_time = t.elapsed();
+    let t = Instant::now();
+    let c = compile_verifier(&g);
+    let compile_time = t.elapsed();
+    let mut evm = Evm::new();
+    evm.gas_limit = 200_000_000;
+    let at = evm.deploy_verifier(&g, &c);
+    let data = encode_calldata(&proof, &instances);
+    let (out, gas) = evm.call(at, &data);
+    assert!(out.accepted(), "{out:?}");
+    let mut bad = proof.clone();
+    bad[64 * (g.proof_commitments - 2) + 31] ^= 1;
+    let r = assert_agree(pk.vk(), &mut evm, at, &bad, &instances, "keccak, flipped evaluation");
+    assert!(r.is_err());
+    let cd = calldata_gas(&data);
+    println!(
+        "keccak, k = {k}, {}-bit chunks: {} proof commitments, {} key commitments, {} constraints, proof {} bytes",
+        circuit.chunk_bits(),
+        g.proof_commitments,
+        g.vk_commitments,
+        pk.vk().extended().constraints.len(),
+        proof.len()
+    );
+    println!("layout: {}; source {} bytes; contracts: {}", g.layout, g.source.len(), sizes(&g, &c));
+    println!("gas {gas} (execution {}, call data {cd})", gas - 21_000 - cd);
+    println!("keygen + prove + verify {prove_time:.1?}; generate {generate_time:.1?}; solc {compile_time:.1?}");
+}
+
+/// The loop form against straight-line code on the same circuits: gas per commitment and
+/// deployed bytes (the basis of `generate`'s choice; BENCHMARKS.md).
+#[test]
+fn the_loop_form_trades_about_120_gas_per_commitment_for_constant_code() {
+    let mut rows = Vec::new();
+    for (width, gates, lookups) in [(48, 40, 10), (96, 96, 12)] {
+        let f = fixture_of("wide", &Wide::new(width, gates, lookups), 6);
+        let mut row = Vec::new();
+        for msm in [MsmCode::StraightLine, MsmCode::Loop] {
+            let layout = Layout { msm, key: KeyPlacement::Separate, constraints: ConstraintPlacement::Inline };
+            let g = generate_with(&f.vk, layout).unwrap();
+            let c = compile_verifier(&g);
+            let mut evm = Evm::new();
+            let at = evm.deploy_verifier(&g, &c);
+            let (out, gas) = evm.call(at, &encode_calldata(&f.proof, &f.instances));
+            assert!(out.accepted());
+            row.push((gas, c.deployed.len()));
+        }
+        let commitments = f.generated.proof_commitments + f.generated.vk_commitments;
+        println!(
+            "{width} columns, {commitments} commitments: straight-line {} gas / {} bytes, loop {} gas / {} bytes",
+            row[0].0, row[0].1, row[1].0, row[1].1
+        );
+        rows.push((commitments, row));
+    }
+    let extra = |r: &Vec<(u64, usize)>| r[1].0 as i64 - r[0].0 as i64;
+    let per_commitment = (extra(&rows[1].1) - extra(&rows[0].1)) / (rows[1].0 - rows[0].0) as i64;
+    let saved = |r: &Vec<(u64, usize)>| r[0].1 as i64 - r[1].1 as i64;
+    let bytes_per_commitment = (saved(&rows[1].1) - saved(&rows[0].1)) / (rows[1].0 - rows[0].0) as i64;
+    println!("loop form: +{per_commitment} gas and −{bytes_per_commitment} deployed bytes per commitment");
+    assert!((0..200).contains(&per_commitment), "{per_commitment} gas per commitment");
+    assert!(bytes_per_commitment > 30, "{bytes_per_commitment} bytes per commitment");
+}
+
+#[test]
+fn many_key_points_in_straight_line_form_split_over_key_helpers() {
+    // 400 gates over 8 advice columns: 400 selector columns, so more key points than one helper
+    // holds; straight-line code (the first key helper's sum starts the MSM, the next are added).
+    let f = fixture_of("narrow", &Wide::new(8, 400, 2), 6);
+    let layout =
+        Layout { msm: MsmCode::StraightLine, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers };
+    let g = generate_with(&f.vk, layout).unwrap();
+    assert_eq!(g.helpers.iter().filter(|h| matches!(h.role, HelperRole::KeyMsm { .. })).count(), 2);
+    let c = compile_verifier(&g);
+    let mut evm = Evm::new();
+    let at = evm.deploy_verifier(&g, &c);
+    assert_agree(&f.vk, &mut evm, at, &f.proof, &f.instances, "valid").unwrap();
+    let mut p = f.proof.clone();
+    p[64 * (g.proof_commitments - 2) + 31] ^= 1;
+    assert!(assert_agree(&f.vk, &mut evm, at, &p, &f.instances, "flipped evaluation").is_err());
 }

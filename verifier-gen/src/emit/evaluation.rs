@@ -8,12 +8,12 @@ use rebuttal_prover::arith::Fr;
 use rebuttal_prover::circuit::{Column, Expression};
 use rebuttal_prover::plonk::proof::Poly;
 
-use super::fail;
-use crate::GenerateError;
+use super::{fail, helpers};
 use crate::abi::RevertReason;
 use crate::expr::{Dag, Id};
 use crate::plan::{Plan, SCRATCH};
 use crate::yul::{Code, addr, fr_hex};
+use crate::{GenerateError, HelperContract, HelperRole, MAX_CODE_SIZE};
 
 /// Values that must be inverted, batched into one `modexp`.
 pub(super) struct Inversions {
@@ -245,16 +245,60 @@ impl Leaves<'_, '_> {
     }
 }
 
+/// The Lagrange numerator `(x^n − 1)/n` and the vanishing value `x^n − 1` as DAG nodes.
+fn vanishing(p: &Plan<'_>, d: &mut Dag) -> (Id, Id) {
+    let x_n = d.memory(p.x_n);
+    let one = d.constant(Fr::ONE);
+    let vanishing = d.sub(x_n, one);
+    let n_inv = d.constant(p.domain.n_inv());
+    (vanishing, d.mul(vanishing, n_inv))
+}
+
+/// `h(x)·(x^n − 1)`, the right-hand side of the quotient identity.
+fn quotient_times_vanishing(p: &Plan<'_>, d: &mut Dag, leaves: &Leaves<'_, '_>) -> Result<Id, GenerateError> {
+    let (vanishing, _) = vanishing(p, d);
+    let x_n = d.memory(p.x_n);
+    let one = d.constant(Fr::ONE);
+    // The pieces' stride is n, or n − 2 with zero-knowledge: x^(n−2) = x^n · (1/x)².
+    let x_stride = match p.shape.quotient_stride(p.n) {
+        s if s == p.n => x_n,
+        s if s + 2 == p.n => {
+            let inv_x = d.memory(p.inverse_x);
+            let t = d.mul(x_n, inv_x);
+            d.mul(t, inv_x)
+        }
+        s => return Err(GenerateError::Inconsistent(format!("unexpected quotient stride {s} for n = {}", p.n))),
+    };
+    let mut h = d.constant(Fr::ZERO);
+    let mut x_si = one;
+    for i in 0..p.shape.quotient_pieces {
+        let q = leaves.eval(d, Poly::Quotient(i), 0)?;
+        let t = d.mul(q, x_si);
+        h = d.add(h, t);
+        x_si = d.mul(x_si, x_stride);
+    }
+    Ok(d.mul(h, vanishing))
+}
+
+fn identity_comment(p: &Plan<'_>, c: &mut Code) {
+    c.line("");
+    c.comment(format!(
+        "verify.rs: the {} constraints (gates, logUp, permutation; argument.rs) at x, folded by y,",
+        p.ext.constraints.len()
+    ));
+    c.comment(if p.shape.zero_knowledge {
+        "must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^((n−2)·i) (zero-knowledge pieces)."
+    } else {
+        "must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^(n·i)."
+    });
+}
+
 /// verify.rs: the combined constraint `Σ y^(N−1−i)·c_i` at x equals `h(x)·(x^n − 1)`.
 pub(super) fn quotient_identity(p: &mut Plan<'_>, c: &mut Code) -> Result<(), GenerateError> {
     let lhs_slot = p.mem.slot();
     let rhs_slot = p.mem.slot();
     let mut d = Dag::new();
-    let x_n = d.memory(p.x_n);
-    let one = d.constant(Fr::ONE);
-    let vanishing = d.sub(x_n, one);
-    let n_inv = d.constant(p.domain.n_inv());
-    let lagrange_numerator = d.mul(vanishing, n_inv);
+    let (_, lagrange_numerator) = vanishing(p, &mut d);
     let leaves = Leaves { p, lagrange_numerator };
     let y = d.memory(p.challenge_slot[p.ext.y.index()]);
     let mut acc: Option<Id> = None;
@@ -269,41 +313,131 @@ pub(super) fn quotient_identity(p: &mut Plan<'_>, c: &mut Code) -> Result<(), Ge
         });
     }
     let combined = acc.unwrap_or_else(|| d.constant(Fr::ZERO));
-    // The pieces' stride is n, or n − 2 with zero-knowledge: x^(n−2) = x^n · (1/x)².
-    let x_stride = match p.shape.quotient_stride(p.n) {
-        s if s == p.n => x_n,
-        s if s + 2 == p.n => {
-            let inv_x = d.memory(p.inverse_x);
-            let t = d.mul(x_n, inv_x);
-            d.mul(t, inv_x)
-        }
-        s => return Err(GenerateError::Inconsistent(format!("unexpected quotient stride {s} for n = {}", p.n))),
-    };
-    let mut h = d.constant(Fr::ZERO);
-    let mut x_si = one;
-    for i in 0..p.shape.quotient_pieces {
-        let q = leaves.eval(&mut d, Poly::Quotient(i), 0)?;
-        let t = d.mul(q, x_si);
-        h = d.add(h, t);
-        x_si = d.mul(x_si, x_stride);
-    }
-    let rhs = d.mul(h, vanishing);
-    c.line("");
-    c.comment(format!(
-        "verify.rs: the {} constraints (gates, logUp, permutation; argument.rs) at x, folded by y,",
-        p.ext.constraints.len()
-    ));
-    c.comment(if p.shape.zero_knowledge {
-        "must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^((n−2)·i) (zero-knowledge pieces)."
-    } else {
-        "must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^(n·i)."
-    });
+    let rhs = quotient_times_vanishing(p, &mut d, &leaves)?;
+    identity_comment(p, c);
     let temps = p.mem.end();
     let used = d.emit(&[(combined, lhs_slot), (rhs, rhs_slot)], temps, c);
     p.reserve(temps, used);
     c.line(format!(
         "if iszero(eq(mod(mload({}), r), mod(mload({}), r))) {{ {} }}",
         addr(lhs_slot),
+        addr(rhs_slot),
+        fail(RevertReason::ConstraintsNotSatisfied)
+    ));
+    Ok(())
+}
+
+/// A constraint helper's largest code: EIP-170's limit (its size is exact, it is assembled here).
+const HELPER_BUDGET: usize = MAX_CODE_SIZE;
+
+/// The quotient identity with the constraints evaluated by helper contracts: each continues the
+/// Horner fold `acc·y + c_i` over a contiguous range of the constraint list from this contract's
+/// memory image (with the proof's evaluations copied after it), one `staticcall` each.
+pub(super) fn quotient_identity_in_helpers(
+    p: &mut Plan<'_>,
+    c: &mut Code,
+    helpers: &mut Vec<HelperContract>,
+) -> Result<(), GenerateError> {
+    let acc_slot = p.mem.slot();
+    let rhs_slot = p.mem.slot();
+    let y_slot = p.challenge_slot[p.ext.y.index()];
+    // The right-hand side here.
+    let mut d = Dag::new();
+    let (_, lagrange_numerator) = vanishing(p, &mut d);
+    let leaves = Leaves { p, lagrange_numerator };
+    let rhs = quotient_times_vanishing(p, &mut d, &leaves)?;
+    identity_comment(p, c);
+    let temps = p.mem.end();
+    let used = d.emit(&[(rhs, rhs_slot)], temps, c);
+    p.reserve(temps, used);
+    // The helpers read everything below `evals_at` as this contract's memory and the proof's
+    // evaluations from `evals_at` on.
+    let evals_at = p.mem.end();
+    let evals_len = p.w_cd - p.evals_cd;
+    let fold = |range: std::ops::Range<usize>| -> Result<Vec<u8>, GenerateError> {
+        let mut d = Dag::new();
+        let (_, lagrange_numerator) = vanishing(p, &mut d);
+        let leaves = Leaves { p, lagrange_numerator };
+        let y = d.memory(y_slot);
+        let mut acc = d.memory(acc_slot);
+        for (_, e) in &p.ext.constraints[range] {
+            let v = leaves.expression(&mut d, e)?;
+            let t = d.mul(acc, y);
+            acc = d.add(t, v);
+        }
+        helpers::dag_code(&d, acc, p.evals_cd, evals_at)
+    };
+    // Each helper takes the longest range from where the previous one ended whose code fits:
+    // galloping, then bisection, on the assembled size (shared subexpressions make a range's
+    // code smaller than the sum of its constraints' alone).
+    let count = p.ext.constraints.len();
+    let mut codes: Vec<(std::ops::Range<usize>, Vec<u8>)> = Vec::new();
+    let mut start = 0;
+    while start < count {
+        let first = fold(start..start + 1)?;
+        if first.len() > HELPER_BUDGET {
+            return Err(GenerateError::Unsupported(format!(
+                "constraint {start} alone compiles to {} bytes, over EIP-170's {MAX_CODE_SIZE}",
+                first.len()
+            )));
+        }
+        let (mut fits, mut fits_code) = (1usize, first);
+        let mut over = None;
+        let mut len = 2usize;
+        while over.is_none() && fits < count - start {
+            let try_len = len.min(count - start);
+            let code = fold(start..start + try_len)?;
+            if code.len() <= HELPER_BUDGET {
+                (fits, fits_code) = (try_len, code);
+                len *= 2;
+            } else {
+                over = Some(try_len);
+            }
+        }
+        if let Some(mut over) = over {
+            while over - fits > 1 {
+                let mid = fits + (over - fits) / 2;
+                let code = fold(start..start + mid)?;
+                if code.len() <= HELPER_BUDGET {
+                    (fits, fits_code) = (mid, code);
+                } else {
+                    over = mid;
+                }
+            }
+        }
+        codes.push((start..start + fits, fits_code));
+        start += fits;
+    }
+    c.comment(format!(
+        "The constraints run in {} helper contract(s): each gets this contract's memory up to {} with the",
+        codes.len(),
+        addr(evals_at)
+    ));
+    c.comment(format!(
+        "proof's {} evaluations copied after it, and continues the fold acc·y + c_i at {} over its range.",
+        evals_len / 32,
+        addr(acc_slot)
+    ));
+    c.line(format!("calldatacopy({}, {}, {})", addr(evals_at), addr(p.evals_cd), addr(evals_len)));
+    c.line(format!("mstore({}, 0)", addr(acc_slot)));
+    for (range, code) in codes {
+        let index = helpers.len();
+        let slot = p.helper_slot.get(index).copied().unwrap_or(0);
+        c.comment(format!("constraints {}..{}", range.start, range.end));
+        c.line(format!(
+            "if iszero(staticcall(gas(), mload({}), 0x00, {}, {}, 0x20)) {{ {} }}",
+            addr(slot),
+            addr(evals_at + evals_len),
+            addr(acc_slot),
+            fail(RevertReason::PrecompileFailed)
+        ));
+        c.line(format!("if iszero(eq(returndatasize(), 0x20)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
+        let role = HelperRole::Constraints { first: range.start, count: range.len() };
+        helpers.push(helpers::contract(index, role, code)?);
+    }
+    c.line(format!(
+        "if iszero(eq(mod(mload({}), r), mod(mload({}), r))) {{ {} }}",
+        addr(acc_slot),
         addr(rhs_slot),
         fail(RevertReason::ConstraintsNotSatisfied)
     ));

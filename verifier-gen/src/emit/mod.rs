@@ -3,12 +3,13 @@
 
 mod checks;
 mod evaluation;
+mod helpers;
 mod shplonk;
 
-use crate::GenerateError;
-use crate::abi::RevertReason;
+use crate::abi::{HELPER_CODE_MISMATCH, RevertReason};
 use crate::plan::{ACC, PROOF_CD, Plan};
 use crate::yul::{Code, Q_HEX, R_HEX, addr, word_hex};
+use crate::{ConstraintPlacement, GenerateError, HelperContract, HelperRole, KeyPlacement, Layout};
 use evaluation::Inversions;
 
 /// The generated contract's name.
@@ -17,10 +18,19 @@ pub const CONTRACT_NAME: &str = "RebuttalVerifier";
 /// The helper contract that holds the verifying key's commitments when they are split out.
 pub const KEY_CONTRACT_NAME: &str = "RebuttalVerifierKeyMsm";
 
-/// Writes the source. With `split_key`, the MSM over the verifying key's commitments (and
-/// `[1]₁`) runs in a second contract that the verifier's constructor deploys, so those points
-/// do not count against the verifier's own size.
-pub fn solidity(plan: &mut Plan<'_>, split_key: bool) -> Result<String, GenerateError> {
+/// What [`solidity`] writes.
+pub struct Output {
+    pub source: String,
+    pub helpers: Vec<HelperContract>,
+    /// The verifier's deployed size as [`crate::estimate::yul_bytes`] estimates it.
+    pub estimated_size: usize,
+}
+
+/// Writes the source and the helper contracts. With a key out of line, the MSM over the
+/// verifying key's commitments (and `[1]₁`) runs in other contracts, so those points do not
+/// count against the verifier's own size; likewise the constraints with helpers.
+pub fn solidity(plan: &mut Plan<'_>, layout: Layout) -> Result<Output, GenerateError> {
+    let mut helpers: Vec<HelperContract> = Vec::new();
     let mut body = Code::new(0);
     body.line(format!("let r := {R_HEX}"));
     body.open("");
@@ -33,17 +43,27 @@ pub fn solidity(plan: &mut Plan<'_>, split_key: bool) -> Result<String, Generate
     evaluation::evaluation_points(plan, &mut body, &mut inv);
     evaluation::instance_fractions(plan, &mut body, &mut inv);
     evaluation::batch_invert(plan, &mut body, &inv);
-    evaluation::quotient_identity(plan, &mut body)?;
-    let key_points = shplonk::shplonk(plan, &mut body, split_key)?;
+    match layout.constraints {
+        ConstraintPlacement::Inline => evaluation::quotient_identity(plan, &mut body)?,
+        ConstraintPlacement::Helpers => evaluation::quotient_identity_in_helpers(plan, &mut body, &mut helpers)?,
+    }
+    let key_points = shplonk::shplonk(plan, &mut body, layout, &mut helpers)?;
     body.comment("Accepted.");
     body.line("mstore(0x00, 1)");
     body.line("return(0x00, 0x20)");
 
-    let mut helpers = Code::new(0);
-    helper_functions(&mut helpers);
+    let mut functions = Code::new(0);
+    helper_functions(&mut functions);
+    if plan.uses_add_acc {
+        add_acc_function(&mut functions);
+    }
+    if layout.msm == crate::MsmCode::Loop {
+        shplonk::loop_functions(plan, &mut functions);
+    }
 
     let vk = plan.vk;
     let digest = word_hex(&vk.digest());
+    let split_key = layout.key == KeyPlacement::Separate;
     let mut out = Code::new(0);
     out.line("// SPDX-License-Identifier: MIT");
     out.line("pragma solidity 0.8.37;");
@@ -55,6 +75,18 @@ pub fn solidity(plan: &mut Plan<'_>, split_key: bool) -> Result<String, Generate
     out.line("// Compile with solc 0.8.37, optimizer on and its Yul optimizer off (standard JSON");
     out.line("// `\"optimizer\": {\"enabled\": true, \"details\": {\"yul\": false}}`): the Yul optimizer's");
     out.line("// rewriting of the large assembly block runs out of stack slots (\"stack too deep\").");
+    if !helpers.is_empty() {
+        out.line("//");
+        out.line(format!(
+            "// Deployment: first the {} helper contracts (bytecode written by the generator, see",
+            helpers.len()
+        ));
+        out.line("// GeneratedVerifier::helpers), then this contract with their addresses, in this order:");
+        for (i, h) in helpers.iter().enumerate() {
+            out.line(format!("//   helpers[{i}] = {}: {}", h.name, role_doc(h.role)));
+        }
+        out.line("// The constructor checks each helper's code hash, so only exactly that code can be used.");
+    }
     out.line("");
     out.line(format!("/// @title Verifier for the rebuttal verifying key with digest {digest}"));
     out.line(format!(
@@ -70,11 +102,38 @@ pub fn solidity(plan: &mut Plan<'_>, split_key: bool) -> Result<String, Generate
     for r in RevertReason::ALL {
         out.line(format!("error {}({});", r.name(), if r.has_offset() { "uint256 proofOffset" } else { "" }));
     }
+    if !helpers.is_empty() {
+        out.line("/// Deployment only: helper `index` does not have the code this verifier was generated with.");
+        out.line(format!("error {};", HELPER_CODE_MISMATCH.replace("uint256", "uint256 index")));
+    }
     out.line("");
     if split_key {
         out.line("/// The contract holding this key's commitments, deployed by the constructor (so bound to it).");
         out.line("address private immutable keyMsm;");
         out.line("");
+    }
+    for (i, h) in helpers.iter().enumerate() {
+        out.line(format!("/// {}: {}.", h.name, role_doc(h.role)));
+        out.line(format!("address private immutable helper{i};"));
+    }
+    if !helpers.is_empty() {
+        out.line("");
+        out.line("/// @param helpers the helper contracts' addresses (see the deployment note above); each must");
+        out.line("/// hold exactly the code generated for it, which is checked by its code hash.");
+        out.open(format!("constructor(address[{}] memory helpers)", helpers.len()));
+        if split_key {
+            out.line(format!("keyMsm = address(new {KEY_CONTRACT_NAME}());"));
+        }
+        for (i, h) in helpers.iter().enumerate() {
+            out.line(format!(
+                "if (helpers[{i}].codehash != {}) revert HelperCodeMismatch({i});",
+                word_hex_full(&h.code_hash)
+            ));
+            out.line(format!("helper{i} = helpers[{i}];"));
+        }
+        out.close();
+        out.line("");
+    } else if split_key {
         out.open("constructor()");
         out.line(format!("keyMsm = address(new {KEY_CONTRACT_NAME}());"));
         out.close();
@@ -87,11 +146,18 @@ pub fn solidity(plan: &mut Plan<'_>, split_key: bool) -> Result<String, Generate
     out.line("// The assembly reads the call data at fixed offsets (after checking the ABI layout) and");
     out.line("// returns `true` itself; these names only document the ABI.");
     out.line("(proof, instances, accepted);");
+    if !helpers.is_empty() {
+        out.line("// The helpers' addresses go to fixed memory slots (Yul cannot read immutables).");
+    }
+    for i in 0..helpers.len() {
+        let slot = plan.helper_slot.get(i).copied().unwrap_or(0);
+        out.line(format!("{{ address h = helper{i}; assembly {{ mstore({}, h) }} }}", addr(slot)));
+    }
     if split_key {
         out.line("address msm = keyMsm;");
     }
     out.open("assembly");
-    out.append(&helpers);
+    out.append(&functions);
     out.line("");
     out.comment("The whole verifier runs in one Yul function so that its stack holds only its own variables.");
     if split_key {
@@ -110,7 +176,26 @@ pub fn solidity(plan: &mut Plan<'_>, split_key: bool) -> Result<String, Generate
         out.line("");
         shplonk::key_contract(&mut out, &points);
     }
-    Ok(out.text())
+    // The Solidity around the assembly (dispatcher, ABI decoding, metadata): ~250 bytes.
+    let estimated_size = 250
+        + crate::estimate::yul_bytes(&functions.text())
+        + crate::estimate::yul_bytes(&body.text())
+        + 40 * helpers.len()
+        + usize::from(split_key) * 40;
+    Ok(Output { source: out.text(), helpers, estimated_size })
+}
+
+/// What a helper computes, in words.
+fn role_doc(role: HelperRole) -> String {
+    match role {
+        HelperRole::Constraints { .. } => format!("{role} of the quotient identity"),
+        HelperRole::KeyMsm { .. } => format!("the MSM over {role} (the verifying key's, then [1]₁)"),
+    }
+}
+
+/// A 32-byte word as a full-width literal (a code hash).
+fn word_hex_full(w: &[u8; 32]) -> String {
+    format!("0x{}", w.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 fn instances_doc(m: usize) -> String {
@@ -128,6 +213,22 @@ pub(super) fn fail(r: RevertReason) -> String {
 /// The error's selector as a 4-byte literal.
 pub(super) fn sel(r: RevertReason) -> String {
     format!("0x{}", r.selector().iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// `ACC += (mload(0x00), mload(0x20))` (ecAdd, precompile 0x06): folds in an MSM a helper
+/// contract returned to the scratch space.
+fn add_acc_function(c: &mut Code) {
+    c.comment("ACC += the point at 0x00 (ecAdd, precompile 0x06).");
+    c.open("function addAcc()");
+    c.line(format!("mstore(0x40, mload({}))", addr(ACC)));
+    c.line(format!("mstore(0x60, mload({}))", addr(ACC + 32)));
+    c.line(format!(
+        "if iszero(staticcall(gas(), 0x06, 0x00, 0x80, {}, 0x40)) {{ {} }}",
+        addr(ACC),
+        fail(RevertReason::PrecompileFailed)
+    ));
+    c.line(format!("if iszero(eq(returndatasize(), 0x40)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
+    c.close();
 }
 
 pub(super) fn helper_functions(c: &mut Code) {

@@ -1,30 +1,66 @@
-//! The SHPLONK opening check: every commitment's scalar, the MSM (in this contract or, with a
-//! separate key, partly in the key contract), the pairing; and the key contract itself.
+//! The SHPLONK opening check: every commitment's scalar, the MSM (in this contract, and for a
+//! key out of line partly in the key contract or helpers), the pairing; and the key contract.
+//!
+//! Two forms of the per-commitment work ([`MsmCode`]): straight-line code (cheapest in gas,
+//! ~55 bytes per opened polynomial), or loops over runs of polynomials that lie next to each
+//! other in the proof, so the code grows with the rotation sets and runs, not with the columns.
 
 use std::collections::BTreeSet;
 
 use ff::Field;
 use rebuttal_prover::arith::{Fr, G1Affine};
 
-use super::{CONTRACT_NAME, KEY_CONTRACT_NAME, fail, helper_functions};
-use crate::GenerateError;
+use super::{CONTRACT_NAME, KEY_CONTRACT_NAME, fail, helper_functions, helpers};
 use crate::abi::RevertReason;
 use crate::expr::{Dag, Id};
-use crate::plan::{ACC, Commitment, Plan};
-use crate::yul::{Code, Q_HEX, addr, g1_hex, g2_hex};
+use crate::plan::{ACC, Commitment, LoopSlots, Plan};
+use crate::yul::{Code, Q_HEX, R_HEX, addr, g1_hex, g2_hex, word_hex};
+use crate::{GenerateError, HelperContract, HelperRole, KEY_POINTS_PER_HELPER, KeyPlacement, Layout, MsmCode};
 
 /// verify.rs SHPLONK: F = Σ_s x2^s·Z_{T∖S}(u)·(Σ_i x1^i·C_i − r_s(u)·[1]) − Z_T(u)·W, then
 /// e(F + u·W', [1]₂) = e(W', [τ]₂), checked as e(F + u·W', [1]₂)·e(−W', [τ]₂) = 1.
-pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result<Option<Vec<G1Affine>>, GenerateError> {
-    let mut d = Dag::new();
-    // With a split key, the key's scalars go to consecutive slots: the helper's call data.
-    let key_terms = 1 + p
+///
+/// Returns the key's points (and `[1]₁`) when they go to the Solidity key contract.
+pub(super) fn shplonk(
+    p: &mut Plan<'_>,
+    c: &mut Code,
+    layout: Layout,
+    helpers: &mut Vec<HelperContract>,
+) -> Result<Option<Vec<G1Affine>>, GenerateError> {
+    let key_points = match layout.msm {
+        MsmCode::StraightLine => straight_line(p, c, layout.key, helpers)?,
+        MsmCode::Loop => looped(p, c, layout.key, helpers)?,
+    };
+    pairing(p, c);
+    Ok((layout.key == KeyPlacement::Separate).then_some(key_points))
+}
+
+/// The number of scalars the key's MSM takes: its opened points and `[1]₁`.
+fn key_terms(p: &Plan<'_>) -> usize {
+    1 + p
         .shape
         .groups
         .iter()
         .flat_map(|(_, polys)| polys)
         .filter(|poly| matches!(p.commitments.get(poly), Some(Commitment::Vk(_))))
-        .count();
+        .count()
+}
+
+fn commitment_of(p: &Plan<'_>, poly: &rebuttal_prover::plonk::proof::Poly) -> Result<Commitment, GenerateError> {
+    p.commitments.get(poly).copied().ok_or_else(|| GenerateError::Inconsistent(format!("no commitment for {poly:?}")))
+}
+
+/// Straight-line form: every scalar computed by one DAG, then one MSM line per commitment.
+fn straight_line(
+    p: &mut Plan<'_>,
+    c: &mut Code,
+    key: KeyPlacement,
+    helpers: &mut Vec<HelperContract>,
+) -> Result<Vec<G1Affine>, GenerateError> {
+    let split_key = key != KeyPlacement::Inline;
+    let mut d = Dag::new();
+    // With a split key, the key's scalars go to consecutive slots: the key MSM's call data.
+    let key_terms = key_terms(p);
     let key_base = p.mem.end();
     if split_key {
         p.mem.bump_to(key_base + 32 * key_terms);
@@ -60,10 +96,7 @@ pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result
         let mut values = vec![d.constant(Fr::ZERO); rots.len()];
         for &poly in polys {
             let scalar = d.mul(scale, x1_power);
-            let commitment = *p
-                .commitments
-                .get(&poly)
-                .ok_or_else(|| GenerateError::Inconsistent(format!("no commitment for {poly:?}")))?;
+            let commitment = commitment_of(p, &poly)?;
             match commitment {
                 Commitment::Vk(point) if split_key => {
                     outputs.push((scalar, key_base + 32 * key_points.len()));
@@ -117,7 +150,7 @@ pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result
     let w_scalar = d.neg(z_all);
     let (g_slot, w_slot) = (p.mem.slot(), p.mem.slot());
     outputs.push((w_scalar, w_slot));
-    let (g1, g2, tau_g2) = p.vk.srs_points();
+    let (g1, _, _) = p.vk.srs_points();
     if split_key {
         outputs.push((g_scalar, key_base + 32 * key_points.len()));
         key_points.push(g1);
@@ -134,20 +167,7 @@ pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result
     let used = d.emit(&outputs, temps, c);
     p.reserve(temps, used);
     if split_key {
-        c.comment(format!(
-            "The key's {} commitments and [1]₁: their MSM runs in {KEY_CONTRACT_NAME} (its address is at {}).",
-            key_points.len() - 1,
-            addr(p.key_msm_slot)
-        ));
-        c.line(format!(
-            "if iszero(staticcall(gas(), mload({}), {}, {}, {}, 0x40)) {{ {} }}",
-            addr(p.key_msm_slot),
-            addr(key_base),
-            addr(32 * key_points.len()),
-            addr(ACC),
-            fail(RevertReason::PrecompileFailed)
-        ));
-        c.line(format!("if iszero(eq(returndatasize(), 0x40)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
+        key_msm(p, c, key, key_base, &key_points, true, helpers)?;
     }
     c.comment(format!("The MSM: {} ecMul + ecAdd (precompiles 0x07, 0x06).", terms.len()));
     for (i, (commitment, slot, what)) in terms.iter().enumerate() {
@@ -160,6 +180,332 @@ pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result
         };
         c.line(format!("{f}({px}, {py}, mload({})) // {what}", addr(*slot)));
     }
+    Ok(key_points)
+}
+
+/// A run of polynomials of one group whose commitments and evaluations are consecutive in the
+/// proof: `count` of them, commitments from call-data offset `commitment` (0: key points, whose
+/// scalars go to the next key slots), evaluations from `evals`.
+struct Run {
+    count: usize,
+    commitment: usize,
+    evals: usize,
+}
+
+/// Loop form: per group, straight-line code for its scale and interpolation, and one call per
+/// run of the Yul function `shplonkRun` ([`loop_functions`]) for its polynomials.
+fn looped(
+    p: &mut Plan<'_>,
+    c: &mut Code,
+    key: KeyPlacement,
+    helpers: &mut Vec<HelperContract>,
+) -> Result<Vec<G1Affine>, GenerateError> {
+    let all: Vec<i32> = p
+        .shape
+        .groups
+        .iter()
+        .flat_map(|(rots, _)| rots.iter().copied())
+        .collect::<BTreeSet<i32>>()
+        .into_iter()
+        .collect();
+    if all.len() > 256 {
+        return Err(GenerateError::Unsupported(format!(
+            "{} distinct opening points (the loop form handles up to 256)",
+            all.len()
+        )));
+    }
+    let index = |rot: i32| all.iter().position(|&r| r == rot).unwrap_or(0);
+    let max_m = p.shape.groups.iter().map(|(rots, _)| rots.len()).max().unwrap_or(1);
+    let d_base = p.mem.end();
+    p.mem.bump_to(d_base + 32 * all.len());
+    let vals = p.mem.end();
+    p.mem.bump_to(vals + 32 * max_m);
+    let slots = LoopSlots { d: d_base, vals, scale: p.mem.slot(), x1_power: p.mem.slot(), key_next: p.mem.slot() };
+    let (x2_power, g_sum, r_at_u) = (p.mem.slot(), p.mem.slot(), p.mem.slot());
+    let key_base = p.mem.end();
+    p.mem.bump_to(key_base + 32 * key_terms(p));
+    p.loop_slots = Some(slots);
+
+    c.line("");
+    c.comment("verify.rs SHPLONK, as loops: F + u·W' accumulates at ACC, starting from the identity.");
+    c.comment("d_t = u − ω^t·x for every opening point t, in rotation order (Z_T(u) = Π d_t).");
+    c.line(format!("mstore({}, 0)", addr(ACC)));
+    c.line(format!("mstore({}, 0)", addr(ACC + 32)));
+    for (i, &rot) in all.iter().enumerate() {
+        c.line(format!(
+            "mstore({}, addmod(mload({}), sub(r, mload({})), r)) // rotation {rot}",
+            addr(slots.d + 32 * i),
+            addr(p.u),
+            addr(p.point[&rot])
+        ));
+    }
+    c.line(format!("mstore({}, 1)", addr(x2_power)));
+    c.line(format!("mstore({}, 0)", addr(g_sum)));
+    c.line(format!("mstore({}, {})", addr(slots.key_next), addr(key_base)));
+    let mut key_points: Vec<G1Affine> = Vec::new();
+    let groups = p.shape.groups.clone();
+    for (s, (rots, polys)) in groups.iter().enumerate() {
+        let m = rots.len();
+        let mut runs: Vec<Run> = Vec::new();
+        for poly in polys {
+            let e = *p
+                .eval_cd
+                .get(&(*poly, rots[0]))
+                .ok_or_else(|| GenerateError::Inconsistent(format!("{poly:?} at {} is not opened", rots[0])))?;
+            for (j, &rot) in rots.iter().enumerate() {
+                if p.eval_cd.get(&(*poly, rot)) != Some(&(e + 32 * j)) {
+                    return Err(GenerateError::Inconsistent(format!("{poly:?}'s evaluations are not consecutive")));
+                }
+            }
+            let cd = match commitment_of(p, poly)? {
+                Commitment::Proof(cd) => cd,
+                Commitment::Vk(point) => {
+                    key_points.push(point);
+                    0
+                }
+            };
+            match runs.last_mut() {
+                Some(run)
+                    if (run.commitment == 0) == (cd == 0)
+                        && (cd == 0 || cd == run.commitment + 64 * run.count)
+                        && e == run.evals + 32 * m * run.count =>
+                {
+                    run.count += 1
+                }
+                _ => runs.push(Run { count: 1, commitment: cd, evals: e }),
+            }
+        }
+        let mut mask = [0u8; 32];
+        for (i, rot) in all.iter().enumerate() {
+            if !rots.contains(rot) {
+                mask[31 - i / 8] |= 1 << (i % 8);
+            }
+        }
+        c.comment(format!("group {s}: rotations {rots:?}, {} polynomials in {} runs.", polys.len(), runs.len()));
+        c.comment("scale = x2^s·Z_{T∖S}(u); the x1-weighted evaluation sums v_j start at 0.");
+        c.line(format!(
+            "mstore({}, mulmod(mload({}), zMask({}), r))",
+            addr(slots.scale),
+            addr(x2_power),
+            word_hex(&mask)
+        ));
+        c.line(format!("mstore({}, 1)", addr(slots.x1_power)));
+        c.line(format!("calldatacopy({}, calldatasize(), {})", addr(slots.vals), addr(32 * m)));
+        for run in &runs {
+            if run.commitment == 0 {
+                c.line(format!("keyRun({}, {}, {m})", run.count, addr(run.evals)));
+            } else {
+                c.line(format!("pointRun({}, {}, {}, {m})", run.count, addr(run.commitment), addr(run.evals)));
+            }
+        }
+        // r_s(u) = x^−(m−1)·Σ_j v_j·K_j·Π_{k≠j} d_k with K_j = 1/Π_{k≠j}(ω^j − ω^k), by the
+        // recurrence T_j = T_{j−1}·d_j + v_j·K_j·Π_{k<j} d_k (linear in m, no inversion).
+        c.comment("r_s(u), the interpolation of the v_j at the group's points, then g += scale·r_s(u).");
+        let mut d = Dag::new();
+        let one = d.constant(Fr::ONE);
+        let inv_x = d.memory(p.inverse_x);
+        let mut acc = d.constant(Fr::ZERO);
+        let mut prefix = one;
+        for (j, &rj) in rots.iter().enumerate() {
+            let wj = p.domain.rotate_omega(rj as i64);
+            let den: Fr =
+                rots.iter().filter(|&&rk| rk != rj).map(|&rk| wj - p.domain.rotate_omega(rk as i64)).product();
+            let k = Option::<Fr>::from(den.invert())
+                .ok_or_else(|| GenerateError::Inconsistent(format!("repeated rotation in group {s}")))?;
+            let dj = d.memory(slots.d + 32 * index(rj));
+            let v = d.memory(slots.vals + 32 * j);
+            let k = d.constant(k);
+            let term = d.mul(v, k);
+            let term = d.mul(term, prefix);
+            let t = d.mul(acc, dj);
+            acc = d.add(t, term);
+            prefix = d.mul(prefix, dj);
+        }
+        for _ in 1..m {
+            acc = d.mul(acc, inv_x);
+        }
+        let temps = p.mem.end();
+        let used = d.emit(&[(acc, r_at_u)], temps, c);
+        p.reserve(temps, used);
+        c.line(format!(
+            "mstore({}, addmod(mload({}), mulmod(mload({}), mload({}), r), r))",
+            addr(g_sum),
+            addr(g_sum),
+            addr(slots.scale),
+            addr(r_at_u)
+        ));
+        c.line(format!("mstore({}, mulmod(mload({}), mload({}), r))", addr(x2_power), addr(x2_power), addr(p.x2)));
+    }
+    let mut full = [0u8; 32];
+    for i in 0..all.len() {
+        full[31 - i / 8] |= 1 << (i % 8);
+    }
+    c.comment("W with −Z_T(u), W' with u.");
+    c.line(format!(
+        "mulAcc(calldataload({}), calldataload({}), sub(r, zMask({})))",
+        addr(p.w_cd),
+        addr(p.w_cd + 32),
+        word_hex(&full)
+    ));
+    c.line(format!(
+        "mulAcc(calldataload({}), calldataload({}), mload({}))",
+        addr(p.w_cd + 64),
+        addr(p.w_cd + 96),
+        addr(p.u)
+    ));
+    c.comment("[1]₁ with −Σ_s x2^s·Z_{T∖S}(u)·r_s(u): the last key scalar.");
+    c.line(format!("mstore({}, sub(r, mload({})))", addr(key_base + 32 * key_points.len()), addr(g_sum)));
+    let (g1, _, _) = p.vk.srs_points();
+    key_points.push(g1);
+    if key == KeyPlacement::Inline {
+        c.comment(format!("The key's {} points (constants here).", key_points.len()));
+        for (i, pt) in key_points.iter().enumerate() {
+            let (px, py) = g1_hex(pt);
+            c.line(format!("mulAcc({px}, {py}, mload({}))", addr(key_base + 32 * i)));
+        }
+    } else {
+        key_msm(p, c, key, key_base, &key_points, false, helpers)?;
+    }
+    Ok(key_points)
+}
+
+/// The Yul functions of the loop form (emitted only with it).
+pub(super) fn loop_functions(p: &Plan<'_>, c: &mut Code) {
+    let Some(s) = p.loop_slots else { return };
+    let failure = fail(RevertReason::PrecompileFailed);
+    for key in [false, true] {
+        if key {
+            c.comment("SHPLONK, a run of `count` key polynomials of a group with `m` rotations: their scalars");
+            c.comment("scale·x1^i go to the next key slots, and v_j += x1^i·eval_j (evaluations from call data `e`).");
+            c.open("function keyRun(count, e, m)");
+        } else {
+            c.comment("SHPLONK, a run of `count` polynomials of a group with `m` rotations whose commitments lie");
+            c.comment("in the proof from call data `c`: ACC += scale·x1^i·C_i (ecMul 0x07 and ecAdd 0x06 written");
+            c.comment("out), and v_j += x1^i·eval_j (evaluations from call data `e`, m per polynomial).");
+            c.open("function pointRun(count, c, e, m)");
+        }
+        c.line(format!("let r := {R_HEX}"));
+        c.line(format!("let scale := mload({})", addr(s.scale)));
+        c.line(format!("let x1 := mload({})", addr(p.x1)));
+        c.line(format!("let x1p := mload({})", addr(s.x1_power)));
+        if key {
+            c.line(format!("let k := mload({})", addr(s.key_next)));
+        }
+        // The scalar, then the commitment's term; the evaluation sums differ by m.
+        let term = |c: &mut Code| {
+            if key {
+                c.line("mstore(k, mulmod(scale, x1p, r))");
+                c.line("k := add(k, 0x20)");
+            } else {
+                c.line("mstore(0x00, calldataload(c))");
+                c.line("mstore(0x20, calldataload(add(c, 0x20)))");
+                c.line("mstore(0x40, mulmod(scale, x1p, r))");
+                // Yul evaluates arguments right to left: the size check must follow the call.
+                c.line("let ok := staticcall(gas(), 0x07, 0x00, 0x60, 0x00, 0x40)");
+                c.line("ok := and(ok, eq(returndatasize(), 0x40))");
+                c.line(format!("mstore(0x40, mload({}))", addr(ACC)));
+                c.line(format!("mstore(0x60, mload({}))", addr(ACC + 32)));
+                c.line(format!("ok := and(ok, staticcall(gas(), 0x06, 0x00, 0x80, {}, 0x40))", addr(ACC)));
+                c.line("ok := and(ok, eq(returndatasize(), 0x40))");
+                c.line(format!("if iszero(ok) {{ {failure} }}"));
+                c.line("c := add(c, 0x40)");
+            }
+        };
+        c.open("switch m case 1");
+        c.line(format!("let v := mload({})", addr(s.vals)));
+        c.open("for { } count { count := sub(count, 1) }");
+        term(c);
+        c.line("v := addmod(v, mulmod(calldataload(e), x1p, r), r)");
+        c.line("e := add(e, 0x20)");
+        c.line("x1p := mulmod(x1p, x1, r)");
+        c.close();
+        c.line(format!("mstore({}, v)", addr(s.vals)));
+        c.close();
+        c.open("default");
+        c.line(format!("let vend := add({}, shl(5, m))", addr(s.vals)));
+        c.open("for { } count { count := sub(count, 1) }");
+        term(c);
+        c.open(format!("for {{ let v := {} }} lt(v, vend) {{ v := add(v, 0x20) }}", addr(s.vals)));
+        c.line("mstore(v, addmod(mload(v), mulmod(calldataload(e), x1p, r), r))");
+        c.line("e := add(e, 0x20)");
+        c.close();
+        c.line("x1p := mulmod(x1p, x1, r)");
+        c.close();
+        c.close();
+        c.line(format!("mstore({}, x1p)", addr(s.x1_power)));
+        if key {
+            c.line(format!("mstore({}, k)", addr(s.key_next)));
+        }
+        c.close();
+    }
+    c.comment("Π of the d_t (at consecutive slots) whose bit is set in `mask`, bit 0 first.");
+    c.open("function zMask(mask) -> z");
+    c.line("z := 1");
+    c.open(format!("for {{ let a := {} }} mask {{ mask := shr(1, mask) a := add(a, 0x20) }}", addr(s.d)));
+    c.line(format!("if and(mask, 1) {{ z := mulmod(z, mload(a), {R_HEX}) }}"));
+    c.close();
+    c.close();
+}
+
+/// The key's MSM, its scalars at `base` (consecutive slots): one call to the key contract or
+/// one per key helper. The result goes to ACC when `into_acc`, else is added to it.
+fn key_msm(
+    p: &mut Plan<'_>,
+    c: &mut Code,
+    key: KeyPlacement,
+    base: usize,
+    points: &[G1Affine],
+    into_acc: bool,
+    helpers: &mut Vec<HelperContract>,
+) -> Result<(), GenerateError> {
+    let mut calls: Vec<(String, usize, usize)> = Vec::new();
+    match key {
+        KeyPlacement::Inline => return Err(GenerateError::Inconsistent("an inline key has no key MSM call".into())),
+        KeyPlacement::Separate => {
+            c.comment(format!(
+                "The key's {} commitments and [1]₁: their MSM runs in {KEY_CONTRACT_NAME} (its address is at {}).",
+                points.len() - 1,
+                addr(p.key_msm_slot)
+            ));
+            calls.push((format!("mload({})", addr(p.key_msm_slot)), 0, points.len()));
+        }
+        KeyPlacement::Helpers => {
+            c.comment(format!(
+                "The key's {} commitments and [1]₁: their MSM runs in {} helper contract(s).",
+                points.len() - 1,
+                points.len().div_ceil(KEY_POINTS_PER_HELPER)
+            ));
+            for (j, chunk) in points.chunks(KEY_POINTS_PER_HELPER).enumerate() {
+                let first = j * KEY_POINTS_PER_HELPER;
+                let index = helpers.len();
+                let code = helpers::key_msm_code(chunk)?;
+                helpers.push(helpers::contract(index, HelperRole::KeyMsm { first, count: chunk.len() }, code)?);
+                let slot = p.helper_slot.get(index).copied().unwrap_or(0);
+                calls.push((format!("mload({})", addr(slot)), first, chunk.len()));
+            }
+        }
+    }
+    for (i, (address, first, count)) in calls.iter().enumerate() {
+        let to_acc = into_acc && i == 0;
+        c.line(format!(
+            "if iszero(staticcall(gas(), {address}, {}, {}, {}, 0x40)) {{ {} }}",
+            addr(base + 32 * first),
+            addr(32 * count),
+            addr(if to_acc { ACC } else { 0 }),
+            fail(RevertReason::PrecompileFailed)
+        ));
+        c.line(format!("if iszero(eq(returndatasize(), 0x40)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
+        if !to_acc {
+            c.line("addAcc()");
+            p.uses_add_acc = true;
+        }
+    }
+    Ok(())
+}
+
+/// The pairing check on ACC = F + u·W'.
+fn pairing(p: &Plan<'_>, c: &mut Code) {
+    let (_, g2, tau_g2) = p.vk.srs_points();
     c.comment("Pairing (precompile 0x08): e(F + u·W', [1]₂) · e(−W', [τ]₂) = 1.");
     let [a, b, cc, dd] = g2_hex(&g2);
     let [e, f, g, h] = g2_hex(&tau_g2);
@@ -182,7 +528,6 @@ pub(super) fn shplonk(p: &mut Plan<'_>, c: &mut Code, split_key: bool) -> Result
     // was: demand exactly one word, and that it is 1.
     c.line(format!("if iszero(eq(returndatasize(), 0x20)) {{ {} }}", fail(RevertReason::PrecompileFailed)));
     c.line(format!("if iszero(eq(mload(0x00), 1)) {{ {} }}", fail(RevertReason::OpeningFailed)));
-    Ok(split_key.then_some(key_points))
 }
 
 /// The helper contract: given the scalars (32 bytes each, in order) as call data, returns

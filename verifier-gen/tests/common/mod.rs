@@ -7,13 +7,18 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use ff::Field;
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
-use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{KeygenConfig, VerifyingKey, keygen_with_config, prove, verify};
+use rebuttal_prover::circuit::{
+    AdviceAssignment, AdviceColumn, AssignError, ChallengeValues, Circuit, ConstraintSystem, FixedAssignment,
+    FixedColumn, Phase,
+};
+use rebuttal_prover::encoding::EncodingError;
+use rebuttal_prover::plonk::{KeygenConfig, VerifyError, VerifyingKey, keygen_with_config, prove, verify};
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::{Fibonacci, Memory, Product, RangeCheck, Rlc};
-use rebuttal_verifier_gen::{GeneratedVerifier, generate};
+use rebuttal_verifier_gen::{GeneratedVerifier, RevertReason, generate};
 use revm::context::{Context, TxEnv};
 use revm::context_interface::result::{ExecutionResult, Output};
 use revm::database::{CacheDB, EmptyDB};
@@ -23,6 +28,9 @@ use revm::{ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext};
 
 /// EIP-170's limit on deployed code.
 pub const EIP170_LIMIT: usize = 24_576;
+
+/// EIP-3860's limit on creation code.
+pub const EIP3860_LIMIT: usize = 49_152;
 
 /// The folder with `node_modules/` of the pinned test tools.
 pub fn tools_dir() -> PathBuf {
@@ -103,6 +111,144 @@ pub fn rlc_zk() -> Fixture {
     fixture_with("rlc_zk", &Rlc { bytes }, 9, ZK)
 }
 
+/// `width` advice columns where each selected row satisfies `a_{i+2} = a_i · a_{i+1}'` (a
+/// rotation), `gates` gates, `lookups` byte-range lookups, equality on every fourth column;
+/// with `public`, an instance column whose one value (0) is copied from `a_0`'s first row.
+#[derive(Clone)]
+pub struct Wide {
+    pub width: usize,
+    pub gates: usize,
+    pub lookups: usize,
+    pub public: bool,
+}
+
+impl Wide {
+    /// Without a public input.
+    pub fn new(width: usize, gates: usize, lookups: usize) -> Self {
+        Self { width, gates, lookups, public: false }
+    }
+}
+
+#[derive(Clone)]
+pub struct WideConfig {
+    q: Vec<FixedColumn>,
+    table: FixedColumn,
+    a: Vec<AdviceColumn>,
+    public: Option<rebuttal_prover::circuit::InstanceColumn>,
+}
+
+impl Circuit for Wide {
+    type Config = WideConfig;
+
+    fn configure(&self, cs: &mut ConstraintSystem) -> WideConfig {
+        let q: Vec<FixedColumn> = (0..self.gates).map(|_| cs.fixed_column()).collect();
+        let a: Vec<AdviceColumn> = (0..self.width).map(|_| cs.advice_column(Phase::First)).collect();
+        let table = cs.fixed_column();
+        let t = cs.lookup_table("small", vec![table.cur()]);
+        for (g, qg) in q.iter().enumerate() {
+            let i = g % (self.width - 2);
+            cs.create_gate(format!("g{g}"), [("mul", qg.cur() * (a[i].cur() * a[i + 1].next() - a[i + 2].cur()))]);
+        }
+        for l in 0..self.lookups {
+            cs.lookup(format!("l{l}"), vec![q[l % q.len()].cur() * a[l % self.width].cur()], t);
+        }
+        for c in a.iter().step_by(4) {
+            cs.enable_equality(*c);
+        }
+        let public = self.public.then(|| {
+            let p = cs.instance_column();
+            cs.enable_equality(p);
+            p
+        });
+        WideConfig { q, table, a, public }
+    }
+
+    fn assign_fixed(&self, c: &WideConfig, fixed: &mut FixedAssignment<'_>) -> Result<(), AssignError> {
+        for (g, q) in c.q.iter().enumerate() {
+            fixed.set(*q, g % 4, Fr::ONE)?;
+        }
+        for v in 0..16u64 {
+            fixed.set(c.table, v as usize, Fr::from(v))?;
+        }
+        if let Some(p) = c.public {
+            fixed.copy(c.a[0].cell(0), p.cell(0))?;
+        }
+        fixed.copy(c.a[0].cell(0), c.a[4].cell(1))
+    }
+
+    fn assign_advice(
+        &self,
+        c: &WideConfig,
+        phase: Phase,
+        _: &ChallengeValues<'_>,
+        advice: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
+        // All zero except equal copies: every gate and lookup holds.
+        if phase == Phase::First {
+            advice.set(c.a[0], 0, Fr::ZERO)?;
+        }
+        Ok(())
+    }
+
+    fn instances(&self) -> Vec<Vec<Fr>> {
+        if self.public { vec![vec![Fr::ZERO]] } else { Vec::new() }
+    }
+}
+
+/// The contract's error for a Rust verifier error.
+pub fn expected_reason(e: &VerifyError) -> RevertReason {
+    match e {
+        VerifyError::ProofLength { .. } => RevertReason::ProofLength,
+        VerifyError::InstanceCount { .. } => RevertReason::InstanceCount,
+        VerifyError::InstanceTooLong { .. } => RevertReason::InstanceTooLong,
+        VerifyError::Malformed { source, .. } => match source {
+            EncodingError::NonCanonicalScalar => RevertReason::ScalarNotCanonical,
+            EncodingError::NonCanonicalCoordinate => RevertReason::CoordinateNotCanonical,
+            EncodingError::NotOnCurve => RevertReason::PointNotOnCurve,
+            other => panic!("the Rust verifier reported {other:?}, which proofs cannot cause"),
+        },
+        VerifyError::ConstraintsNotSatisfied => RevertReason::ConstraintsNotSatisfied,
+        VerifyError::OpeningFailed => RevertReason::OpeningFailed,
+    }
+}
+
+/// Calls a deployed verifier: `Ok` when it returned true, its revert reason otherwise.
+pub fn run_verifier(
+    evm: &mut Evm,
+    at: Address,
+    proof: &[u8],
+    instances: &[Vec<Fr>],
+) -> Result<(), Option<RevertReason>> {
+    match evm.call(at, &rebuttal_verifier_gen::encode_calldata(proof, instances)).0 {
+        o if o.accepted() => Ok(()),
+        Outcome::Reverted(data) => Err(RevertReason::from_revert_data(&data)),
+        Outcome::Returned(data) => panic!("the verifier returned {data:?} instead of true or reverting"),
+        Outcome::Halted(reason) => panic!("the verifier halted: {reason}"),
+    }
+}
+
+/// Runs the Rust verifier and a deployed one and asserts they agree, down to the reason;
+/// returns the Rust result.
+pub fn assert_agree(
+    vk: &VerifyingKey,
+    evm: &mut Evm,
+    at: Address,
+    proof: &[u8],
+    instances: &[Vec<Fr>],
+    case: &str,
+) -> Result<(), VerifyError> {
+    let rust = verify(vk, instances, proof);
+    let sol = run_verifier(evm, at, proof, instances);
+    match (&rust, &sol) {
+        (Ok(()), Ok(())) => {}
+        (Err(e), Err(Some(reason))) => {
+            assert_eq!(*reason, expected_reason(e), "{case}: Rust says {e}, the contract {reason:?}")
+        }
+        _ => panic!("{case}: Rust verifier {rust:?}, contract {sol:?}"),
+    }
+    rust
+}
+
 /// Creation and deployed bytecode of a compiled contract.
 #[derive(Debug, Clone)]
 pub struct Compiled {
@@ -174,6 +320,18 @@ pub fn compile_verifier(g: &GeneratedVerifier) -> Compiled {
     for (name, code) in &c.all_deployed {
         assert!(code.len() <= EIP170_LIMIT, "{name} is {} bytes deployed, over EIP-170's {EIP170_LIMIT}", code.len());
     }
+    assert!(c.creation.len() + 32 * g.helpers.len() <= EIP3860_LIMIT, "verifier initcode over EIP-3860's limit");
+    // `generate` chooses layouts by the size estimate with a 5 % margin: it must hold.
+    assert!(
+        c.deployed.len() * 100 <= g.estimated_size * 105,
+        "deployed {} bytes, estimated {}: the estimate's margin is too small",
+        c.deployed.len(),
+        g.estimated_size
+    );
+    for h in &g.helpers {
+        assert!(h.runtime.len() <= EIP170_LIMIT, "{} is {} bytes deployed", h.name, h.runtime.len());
+        assert!(h.creation.len() <= EIP3860_LIMIT, "{} initcode is {} bytes", h.name, h.creation.len());
+    }
     c
 }
 
@@ -215,6 +373,8 @@ impl Outcome {
 pub struct Evm {
     evm: revm::MainnetEvm<revm::handler::MainnetContext<CacheDB<EmptyDB>>>,
     nonce: u64,
+    /// Each transaction's gas limit (30 million unless raised).
+    pub gas_limit: u64,
 }
 
 const SENDER: Address = Address::new([0x11; 20]);
@@ -225,14 +385,14 @@ impl Evm {
             cfg.spec = SpecId::CANCUN;
             cfg.disable_nonce_check = true;
         });
-        Self { evm: ctx.build_mainnet(), nonce: 0 }
+        Self { evm: ctx.build_mainnet(), nonce: 0, gas_limit: 30_000_000 }
     }
 
     fn tx(&mut self, kind: TxKind, data: Vec<u8>) -> TxEnv {
         self.nonce += 1;
         TxEnv {
             caller: SENDER,
-            gas_limit: 30_000_000,
+            gas_limit: self.gas_limit,
             gas_price: 0,
             kind,
             value: U256::ZERO,
@@ -245,12 +405,33 @@ impl Evm {
 
     /// Deploys `creation` code; panics if deployment fails (e.g. code above EIP-170's limit).
     pub fn deploy(&mut self, creation: &[u8]) -> Address {
+        self.try_deploy(creation).unwrap_or_else(|e| panic!("deployment failed: {e:?}"))
+    }
+
+    /// Deploys `creation` code; the failure's revert data or reason otherwise.
+    pub fn try_deploy(&mut self, creation: &[u8]) -> Result<Address, Outcome> {
         let tx = self.tx(TxKind::Create, creation.to_vec());
-        let result = self.evm.transact_commit(tx).expect("deployment transaction is valid");
+        let result =
+            self.evm.transact_commit(tx).map_err(|e| Outcome::Halted(format!("invalid transaction: {e:?}")))?;
         match result {
-            ExecutionResult::Success { output: Output::Create(_, Some(address)), .. } => address,
-            other => panic!("deployment failed: {other:?}"),
+            ExecutionResult::Success { output: Output::Create(_, Some(address)), .. } => Ok(address),
+            ExecutionResult::Revert { output, .. } => Err(Outcome::Reverted(output.to_vec())),
+            other => Err(Outcome::Halted(format!("{other:?}"))),
         }
+    }
+
+    /// Deploys a generated verifier: its helper contracts, then the verifier with their
+    /// addresses as constructor arguments. Returns the verifier's address.
+    pub fn deploy_verifier(&mut self, g: &GeneratedVerifier, c: &Compiled) -> Address {
+        let addresses: Vec<[u8; 20]> = g.helpers.iter().map(|h| self.deploy(&h.creation).into_array()).collect();
+        let mut creation = c.creation.clone();
+        creation.extend(g.constructor_args(&addresses).expect("one address per helper"));
+        assert!(
+            creation.len() <= EIP3860_LIMIT,
+            "verifier initcode is {} bytes, over EIP-3860's limit",
+            creation.len()
+        );
+        self.deploy(&creation)
     }
 
     /// Calls `to` with `data` without committing; returns the outcome and the gas used by the
