@@ -9,8 +9,10 @@
 //! proving a public block's state transition — needs succinctness, not secrecy.
 
 pub mod argument;
+mod diagnose;
 mod keygen;
 mod lagrange;
+mod logup;
 mod pk_bytes;
 mod poly;
 pub mod proof;
