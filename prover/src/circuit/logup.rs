@@ -220,3 +220,68 @@ impl LogUpPlan {
         self.committed_columns() + self.degree - 1
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ff::Field;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    use super::*;
+    use crate::arith::Fr;
+
+    fn value(e: &Expression) -> Fr {
+        e.evaluate(
+            &|c| c,
+            &|_| unreachable!("constants only"),
+            &|_| unreachable!("constants only"),
+            &|a| -a,
+            &|a, b| a + b,
+            &|a, b| a * b,
+            &|a, c| a * c,
+        )
+    }
+
+    #[test]
+    fn the_constraint_vanishes_exactly_at_the_sum_of_the_fractions() {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        for size in 1..=5 {
+            let fractions: Vec<Fraction> = (0..size)
+                .map(|j| Fraction {
+                    // The table's term (first, numerator −m) and lookups (numerator 1).
+                    numerator: (j == 0).then(|| Expression::Constant(-Fr::random(&mut rng))),
+                    denominator: Expression::Constant(Fr::random(&mut rng)),
+                })
+                .collect();
+            let sum: Fr = fractions
+                .iter()
+                .map(|f| {
+                    let n = f.numerator.as_ref().map_or(Fr::ONE, value);
+                    n * value(&f.denominator).invert().unwrap()
+                })
+                .sum();
+            let c = |v: Fr, active: Fr| {
+                value(&fraction_sum_constraint(Expression::Constant(active), Expression::Constant(v), &fractions))
+            };
+            assert_eq!(c(sum, Fr::ONE), Fr::ZERO, "size {size}");
+            assert_ne!(c(sum + Fr::ONE, Fr::ONE), Fr::ZERO, "size {size}");
+            assert_eq!(c(sum + Fr::ONE, Fr::ZERO), Fr::ZERO, "inactive rows are free");
+        }
+    }
+
+    #[test]
+    fn the_degree_is_two_plus_the_denominators() {
+        // l_active · (v · Π d − N): 1 + 1 + Σ deg d, whatever the numerators (m has degree 1).
+        let (query, _) = stand_ins();
+        for degrees in [vec![1], vec![1, 2], vec![3, 3], vec![2, 2, 2], vec![1, 1, 1, 1, 1]] {
+            let lookups: Vec<Fraction> =
+                degrees.iter().map(|&d| Fraction { numerator: None, denominator: of_degree(d) }).collect();
+            let e = fraction_sum_constraint(query.clone(), query.clone(), &lookups);
+            assert_eq!(e.degree(), 2 + degrees.iter().sum::<usize>(), "{degrees:?}");
+            let mut with_table = vec![Fraction { numerator: Some(-query.clone()), denominator: of_degree(1) }];
+            with_table.extend(lookups);
+            let e = fraction_sum_constraint(query.clone(), query.clone(), &with_table);
+            assert_eq!(e.degree(), 3 + degrees.iter().sum::<usize>(), "table and {degrees:?}");
+        }
+    }
+}

@@ -151,3 +151,120 @@ fn transpose(columns: Vec<Vec<Fr>>) -> Vec<Vec<Fr>> {
     let rows = columns.first().map_or(0, Vec::len);
     (0..rows).map(|r| columns.iter().map(|c| c[r]).collect()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    //! Forged logUp columns: the honest prover fills them, the hook changes them, and the named
+    //! constraint — only it — fails on the domain, and the verifier rejects the proof.
+
+    use super::*;
+    use crate::backend::CpuBackend;
+    use crate::plonk::prove::prove_forging;
+    use crate::plonk::{ProvingKey, VerifyError, keygen, verify};
+    use crate::srs::Srs;
+    use crate::testing::LookupBatches;
+
+    const K: u32 = 9;
+
+    fn setup(circuit: &LookupBatches) -> ProvingKey {
+        keygen(&Srs::unsafe_setup(K, 3).unwrap(), circuit, K, &CpuBackend).unwrap()
+    }
+
+    /// Degrees 1, 1 | 3 | 1, 2 | 1, 1, 1: the step holds two lookups, then helpers of one, two
+    /// and three lookups.
+    fn circuit() -> LookupBatches {
+        LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1])
+    }
+
+    /// Proves with `forge`; returns the failing `(constraint name, row)` pairs after checking
+    /// that the verifier rejects the proof.
+    fn forged(forge: &Forge<'_>) -> Vec<(String, usize)> {
+        let circuit = circuit();
+        let pk = setup(&circuit);
+        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, forge).unwrap();
+        assert_eq!(verify(pk.vk(), &[], &proof), Err(VerifyError::ConstraintsNotSatisfied));
+        let ext = pk.vk().extended();
+        failing.into_iter().map(|(c, row)| (ext.constraints[c].0.clone(), row)).collect()
+    }
+
+    fn names(failing: &[(String, usize)]) -> Vec<(&str, usize)> {
+        failing.iter().map(|(n, r)| (n.split(" over ").next().unwrap_or(n), *r)).collect()
+    }
+
+    #[test]
+    fn the_honest_columns_satisfy_every_constraint() {
+        let circuit = circuit();
+        let pk = setup(&circuit);
+        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &|_, _, _| {}).unwrap();
+        assert!(failing.is_empty());
+        verify(pk.vk(), &[], &proof).unwrap();
+    }
+
+    #[test]
+    fn a_forged_helper_fails_its_own_constraint() {
+        // Moving δ between two rows of one helper keeps the running sum (recomputed from the
+        // forged helpers) ending at 0: only that helper's constraint sees it.
+        for h in 0..3 {
+            let failing = forged(&move |stage, ext, advice| {
+                if stage == Stage::Helpers {
+                    let g = &mut advice[ext.helpers[0][h].index()];
+                    g[5] += Fr::from(7u64);
+                    g[6] -= Fr::from(7u64);
+                }
+            });
+            let expected = format!("table `bytes` helper {h} = Σ 1/(β+f)");
+            assert_eq!(names(&failing), vec![(expected.as_str(), 5), (expected.as_str(), 6)], "helper {h}");
+        }
+    }
+
+    #[test]
+    fn a_forged_running_sum_fails_the_step() {
+        // The step holds the table's fraction and lookups 0 and 1: it has no helper column,
+        // so forging it means changing φ.
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::RunningSums {
+                advice[ext.running_sum[0].index()][9] += Fr::ONE;
+            }
+        });
+        let step = "table `bytes` running sum step";
+        assert_eq!(names(&failing), vec![(step, 8), (step, 9)]);
+    }
+
+    #[test]
+    fn a_running_sum_off_by_a_constant_fails_both_ends() {
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::RunningSums {
+                advice[ext.running_sum[0].index()].iter_mut().for_each(|v| *v += Fr::ONE);
+            }
+        });
+        let usable = setup(&circuit()).vk().extended().cs.usable_rows(K);
+        assert_eq!(
+            names(&failing),
+            vec![("table `bytes` running sum starts at 0", 0), ("table `bytes` running sum ends at 0", usable)]
+        );
+    }
+
+    #[test]
+    fn a_forged_multiplicity_fails_the_end_of_the_running_sum() {
+        // One more count of a table row (helpers and φ follow honestly): the step holds on
+        // every row, but the sum no longer returns to 0.
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::Multiplicities {
+                advice[ext.multiplicity[0].index()][17] += Fr::ONE;
+            }
+        });
+        assert_eq!(failing.len(), 1);
+        assert_eq!(failing[0].0, "table `bytes` running sum ends at 0");
+        // Moving a count to another table row fails the same way.
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::Multiplicities {
+                let m = &mut advice[ext.multiplicity[0].index()];
+                let from = m.iter().position(|v| !bool::from(v.is_zero())).expect("some row is looked up");
+                m[from] -= Fr::ONE;
+                m[from + 1] += Fr::ONE;
+            }
+        });
+        assert_eq!(failing.len(), 1);
+        assert_eq!(failing[0].0, "table `bytes` running sum ends at 0");
+    }
+}
