@@ -126,3 +126,28 @@ fn a_lookup_too_wide_for_the_bound_keeps_a_helper_of_its_own() {
     assert_eq!(plan.tables[0].helpers, vec![vec![0], vec![1], vec![2]]);
     assert_eq!(plan.degree, 5);
 }
+
+#[test]
+fn groups_and_raised_degrees_are_capped() {
+    use rebuttal_prover::circuit::logup::{MAX_GROUP, MAX_RAISED_DEGREE};
+    use rebuttal_prover::circuit::{Expression, Phase};
+    // A degree-40 gate would let 38 degree-1 lookups share one constraint: groups stop at
+    // MAX_GROUP fractions, and the degree is not raised beyond 40 (above MAX_RAISED_DEGREE).
+    let mut cs = ConstraintSystem::new();
+    let q = cs.named_fixed("q");
+    let a = cs.named_advice("a", Phase::First);
+    let high = (0..39).fold(q.cur(), |e, _| e * a.cur());
+    cs.create_gate("high", [("q · a^39", high)]);
+    let t = cs.lookup_table("t", vec![q.cur()]);
+    for l in 0..40 {
+        cs.lookup(format!("l{l}"), vec![a.cur() + Expression::constant(l as u64)], t);
+    }
+    assert_eq!(cs.degree(), 40);
+    let plan = cs.logup_plan();
+    assert_eq!((plan.bound, plan.degree), (40, 40));
+    let groups = &plan.tables[0];
+    assert_eq!(groups.in_running_sum.len(), MAX_GROUP - 1);
+    assert!(groups.helpers.iter().all(|g| g.len() <= MAX_GROUP));
+    assert_eq!(groups.helpers.iter().map(Vec::len).sum::<usize>() + groups.in_running_sum.len(), 40);
+    const { assert!(MAX_RAISED_DEGREE < 40) };
+}

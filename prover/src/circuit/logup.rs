@@ -57,10 +57,21 @@
 //! more lookups per helper but splits the quotient into more pieces (`degree − 1`, one committed
 //! column each), so [`LogUpPlan::new`] takes the bound with the fewest committed columns
 //! (helpers + quotient pieces), the lowest on a tie. Tables no lookup reads get no columns at all.
+//!
+//! Two caps keep the layout cheap to derive from an untrusted verifying key (whose gates may
+//! declare any degree) and keep each constraint small (its expression grows with the square of
+//! its group's size): a group holds at most [`MAX_GROUP`] fractions, and the degree is raised
+//! only up to [`MAX_RAISED_DEGREE`].
 
 use super::column::{Challenge, FixedColumn, Phase};
 use super::cs::ConstraintSystem;
 use super::expression::Expression;
+
+/// Most fractions (lookups, and the table's in the running-sum step) one group may hold.
+pub const MAX_GROUP: usize = 16;
+
+/// [`LogUpPlan::new`] raises the degree above [`ConstraintSystem::degree`] only up to this.
+pub const MAX_RAISED_DEGREE: usize = 16;
 
 /// One term `numerator / denominator` of the logUp sum; a numerator of `None` is 1.
 #[derive(Debug, Clone)]
@@ -136,11 +147,12 @@ fn of_degree(d: usize) -> Expression {
 
 impl LogUpPlan {
     /// The plan with the fewest committed columns (helpers + quotient pieces) over the bounds
-    /// that keep the quotient's extended domain the same size; the lowest bound on a tie.
+    /// that keep the quotient's extended domain the same size (up to [`MAX_RAISED_DEGREE`]);
+    /// the lowest bound on a tie.
     pub fn new(cs: &ConstraintSystem) -> Self {
         let base = cs.degree();
         let mut best = Self::with_bound(cs, base);
-        for bound in base + 1..=base.next_power_of_two() {
+        for bound in base + 1..=base.next_power_of_two().min(MAX_RAISED_DEGREE) {
             let plan = Self::with_bound(cs, bound);
             if plan.cost() < best.cost() {
                 best = plan;
@@ -186,8 +198,9 @@ impl LogUpPlan {
                 };
                 let mut candidate = open.clone();
                 candidate.push(l);
+                let fractions = candidate.len() + usize::from(term.is_some());
                 let d = group_degree(term, &candidate);
-                if d <= bound {
+                if d <= bound && fractions <= MAX_GROUP {
                     degree = degree.max(d);
                     match helpers.last_mut() {
                         None => in_running_sum.push(l),

@@ -133,10 +133,13 @@ pub(super) fn running_sums(
                 chunk.batch_invert();
             });
             let m = &columns.advice[ext.multiplicity[i].index()];
-            step[..usable].par_iter_mut().enumerate().for_each(|(r, s)| {
-                *s += ext.helpers[i].iter().map(|g| columns.advice[g.index()][r]).sum::<Fr>();
-                *s -= m[r] * table_inverse[r];
+            step[..usable].par_iter_mut().zip(m.par_iter().zip(table_inverse.par_iter())).for_each(|(s, (m, inv))| {
+                *s -= *m * inv;
             });
+            for g in &ext.helpers[i] {
+                let g = &columns.advice[g.index()];
+                step[..usable].par_iter_mut().zip(g.par_iter()).for_each(|(s, g)| *s += g);
+            }
             let mut phi = vec![Fr::ZERO; n];
             for r in 0..usable {
                 phi[r + 1] = phi[r] + step[r];
