@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rebuttal_circuits::keccak::KeccakCircuit;
 use rebuttal_gpu::{BackendChoice, select_backend};
 use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{keygen, prove, verify};
+use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config, prove, verify};
 use rebuttal_prover::srs::Srs;
 use rebuttal_verifier_gen::{encode_calldata, generate};
 use rebuttal_witness::BlockWitness;
@@ -45,6 +45,10 @@ pub struct ProveArgs {
     /// extension). Without it, an INSECURE seeded test setup is used (its trapdoor is public).
     #[arg(long, value_name = "FILE")]
     pub srs: Option<PathBuf>,
+    /// Make the proof zero-knowledge (random blinding; one more quotient piece). Off by
+    /// default: a public block has nothing to hide, and plain proofs are reproducible.
+    #[arg(long)]
+    pub zero_knowledge: bool,
 }
 
 /// The distinct keccak inputs of a block, in the order the witness first records them.
@@ -92,7 +96,8 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     let k = circuit.k();
     let backend = select_backend(args.backend)?;
     let srs = load_srs(args.srs.as_deref(), k)?;
-    let (pk, t_keygen) = stage("keygen", || keygen(&srs, &circuit, k, backend.as_ref()))?;
+    let config = KeygenConfig { zero_knowledge: args.zero_knowledge };
+    let (pk, t_keygen) = stage("keygen", || keygen_with_config(&srs, &circuit, k, backend.as_ref(), config))?;
     let (proof, t_prove) = stage("proving", || prove(&pk, &circuit, backend.as_ref()))?;
     let instances = circuit.instances();
     let ((), t_verify) = stage("verifying", || verify(pk.vk(), &instances, &proof))?;
@@ -118,6 +123,7 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("not yet proven:   EVM execution, state, MPT, bytecode, copy and tx circuits (not written yet)");
     println!("backend:          {}", backend.name());
+    println!("zero-knowledge:   {}", if config.zero_knowledge { "on" } else { "off (default)" });
     println!("keygen:           {:.3} s", secs(t_keygen));
     println!("prove:            {:.3} s ({} proof bytes)", secs(t_prove), proof.len());
     println!("verify (Rust):    {:.3} s — valid", secs(t_verify));

@@ -10,7 +10,7 @@ use ff::{Field, PrimeField};
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
 use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{keygen, prove};
+use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config, prove};
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::Fibonacci;
 
@@ -42,11 +42,11 @@ fn instances_json(instances: &[Vec<Fr>]) -> String {
 }
 
 /// Writes vk.bin, proof.bin and instances.json of a small Fibonacci proof into `dir`.
-fn write_fibonacci_proof(dir: &Path) -> Vec<Vec<Fr>> {
+fn write_fibonacci_proof(dir: &Path, zero_knowledge: bool) -> Vec<Vec<Fr>> {
     let circuit = Fibonacci { start: (1, 1), steps: 20, claim: None };
     let k = 6;
     let srs = Srs::unsafe_setup(k, 7).unwrap();
-    let pk = keygen(&srs, &circuit, k, &CpuBackend).unwrap();
+    let pk = keygen_with_config(&srs, &circuit, k, &CpuBackend, KeygenConfig { zero_knowledge }).unwrap();
     let proof = prove(&pk, &circuit, &CpuBackend).unwrap();
     let instances = circuit.instances();
     std::fs::write(dir.join("vk.bin"), pk.vk().to_bytes()).unwrap();
@@ -57,8 +57,14 @@ fn write_fibonacci_proof(dir: &Path) -> Vec<Vec<Fr>> {
 
 #[test]
 fn verify_accepts_a_valid_proof_and_rejects_tampering() {
-    let dir = scratch("verify");
-    let instances = write_fibonacci_proof(&dir);
+    for zero_knowledge in [false, true] {
+        verify_command_on(zero_knowledge);
+    }
+}
+
+fn verify_command_on(zero_knowledge: bool) {
+    let dir = scratch(if zero_knowledge { "verify-zk" } else { "verify" });
+    let instances = write_fibonacci_proof(&dir, zero_knowledge);
     let d = dir.to_str().unwrap();
 
     let ok = rebuttal(&["verify", "--dir", d]);
@@ -84,7 +90,7 @@ fn verify_accepts_a_valid_proof_and_rejects_tampering() {
 #[test]
 fn malformed_files_are_errors_naming_the_file() {
     let dir = scratch("malformed");
-    write_fibonacci_proof(&dir);
+    write_fibonacci_proof(&dir, false);
     let d = dir.to_str().unwrap();
     std::fs::write(dir.join("junk.bin"), b"RBVK\0\0\0\x01 not a key").unwrap();
     std::fs::write(dir.join("junk.json"), b"{\"not\": \"instances\"}").unwrap();
@@ -100,7 +106,7 @@ fn malformed_files_are_errors_naming_the_file() {
 #[test]
 fn verifier_writes_solidity_and_call_data() {
     let dir = scratch("verifier");
-    write_fibonacci_proof(&dir);
+    write_fibonacci_proof(&dir, false);
     let p = |f: &str| dir.join(f).to_str().unwrap().to_string();
     let out = rebuttal(&[
         "verifier",

@@ -9,7 +9,8 @@
 //! re-pinned deliberately for protocol version 2 (branch `logup-batching`): the proof shape
 //! changed for logUp batching — lookups share helper columns, the table helper `1/(β + t)` is
 //! gone (its fraction moved into the running-sum step), and the version is part of the VK
-//! digest, so even the circuits without lookups (fibonacci, product) have new bytes.
+//! digest, so even the circuits without lookups (fibonacci, product) have new bytes. The key digests
+//! changed once more when keys gained their options byte (zero-knowledge flag), proofs unchanged.
 
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
@@ -57,8 +58,8 @@ fn fibonacci_rotations_copies_and_an_instance_column() {
         5,
         true,
         [
-            "bcd8f398b96903686fe1c38bad9b9e24d1d953b5b7dbc844283dc267cfad2d16",
-            "da323cb0409c2c4f31db68d6d25fbf137186ee9af2ea6407cb01178aae0d1898",
+            "525e27ba5a489c20cb3f541ae5c68a9dfdafc7333dd65c5cce060d3b7e202b5b",
+            "f185d94c7fc8e6a9f45507cf08c0f0008a91fcc19c9d6a489b1fa679e206769f",
             "2ab2ea54fdbd1a1e8883f077fc115ebdddeb58c50f89f6f299dc0e0d54d298cb",
         ],
     );
@@ -72,8 +73,8 @@ fn range_check_with_a_fixed_table() {
         9,
         true,
         [
-            "1e9e85eb7f2c4889833d091299f1ceb8263ef4b8454df033148b916d9412f9bd",
-            "20668a912775fa523f763f23abafba306cad2d1b56cf929033bc853d0b4a7552",
+            "09fd95dc309816d0c3d838983094b70b423f543a6839b25aef999e83bbfa88a6",
+            "c92097c581b4bba8ec41109a569f33df23e54075e3e247bc8fe78538359cc734",
             "37d773740bc040cb174368556e1d4cefb5203806c4af4a0665b26c8f167f6680",
         ],
     );
@@ -89,8 +90,8 @@ fn memory_with_an_advice_table_and_two_instance_columns() {
         6,
         true,
         [
-            "e76d0108424b132287e8820bed4b3f72050a9a01a40233101525e9d034cef238",
-            "5a9d9480ffd64e8ae3a7ff09a7044b4e587ef1ad80e460b8c44994ccb9fff586",
+            "79dbd8dfc9ca33ea96bae5034a72d0a663f9fa7324ecf663b9172258336eeb17",
+            "ba8f4280d36332088f3ef83d0120732a6350f45c1e03a2d1068d0816ff83d104",
             "daf07e5bc36d3e8c58040b0235c08153aa12155608b08119d72261565e806890",
         ],
     );
@@ -105,8 +106,8 @@ fn rlc_with_three_phases_and_challenges() {
         9,
         true,
         [
-            "a9173f724f988cf2253479e3669bd853f5b7f85bcba207b554e20f54c575fcc9",
-            "fe88d1f6443845f99c952f5afd984f8f682eab19fd9c3abf9fc6fed203bd15a5",
+            "e0600a9d356f6c39cd3944bc289f1e7e61bdc32a759c0e1c41c3a7cc39d685d0",
+            "0f8e39c6080087edaba0fe32d8ec1afdeaf241a6c59f52c6613eda1cf42299ce",
             "254adec19fd31f786de1a9e4b1bc981d6b8bff0285f2687fe350848f68a01cef",
         ],
     );
@@ -122,8 +123,8 @@ fn product_with_many_rows() {
         10,
         true,
         [
-            "ed3337cfe8217a58fd5431f913902768444716470f2a3e7833cdca5d1cfbdf1e",
-            "d5012bccffb3c6f1e6112019a2a9100ab41fcdcba934eaf0fda9867bb229c171",
+            "c1d9493441fc29693e75e98b7ab97072d32ace05ea5891a41ae47368cce5c6a5",
+            "e038ec3ce104be02cc08da22648d08679a5269be2b7f62d333d3d8330d070fae",
             "c564434fcb6fc33be57424d4ac28e79e92e965643b27e45ddf02945c84d75c26",
         ],
     );
@@ -140,8 +141,8 @@ fn an_invalid_witness_gives_the_same_rejected_proof() {
         5,
         false,
         [
-            "d6fe88ac8dc532489ae40b81eb3b3a65781e1d8bac295e4440a7a27048544d3e",
-            "63f76ff29257bb7ce8d4601d5750f06bc8fe73884364f81a57d2fe69b93f10f4",
+            "c8aa99a580e13b141740c850c7caf41c17bf3fe6ae906df51cd045a83cc49c06",
+            "f55919283097ef799cdd4a8ded1bf59ae9c0bc394a74d7ab6d2cfe595e1f5cdf",
             "2db5bdecdbe1c8326ec336e4845accb68ac34da5cddaf09503c230149faef779",
         ],
     );

@@ -121,7 +121,7 @@ impl<'a> Plan<'a> {
     /// Derives the plan of `vk`.
     pub fn new(vk: &'a VerifyingKey) -> Result<Self, GenerateError> {
         let ext = vk.extended();
-        let shape = ProofShape::new(ext);
+        let shape = ProofShape::new(ext, vk.k());
         let domain = Domain::new(vk.k()).map_err(|_| GenerateError::DomainTooLarge { k: vk.k() })?;
         let n = domain.n();
         let usable = ext.cs.usable_rows(vk.k());

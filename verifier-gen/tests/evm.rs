@@ -37,13 +37,24 @@ const fn hex32(s: &str) -> [u8; 32] {
 fn compiled() -> &'static [(Fixture, Compiled)] {
     static ALL: OnceLock<Vec<(Fixture, Compiled)>> = OnceLock::new();
     ALL.get_or_init(|| {
-        [fibonacci(), range_check(), memory(), rlc(), product(), lookup_batches(), lookup_pairs()]
-            .into_iter()
-            .map(|f| {
-                let c = compile_verifier(&f.generated);
-                (f, c)
-            })
-            .collect()
+        [
+            fibonacci(),
+            range_check(),
+            memory(),
+            rlc(),
+            product(),
+            lookup_batches(),
+            lookup_pairs(),
+            fibonacci_zk(),
+            memory_zk(),
+            rlc_zk(),
+        ]
+        .into_iter()
+        .map(|f| {
+            let c = compile_verifier(&f.generated);
+            (f, c)
+        })
+        .collect()
     })
 }
 
@@ -157,7 +168,7 @@ fn every_feature_circuit_is_accepted_and_fits_eip170() {
 
 #[test]
 fn each_proof_element_tampered_is_rejected_for_the_same_reason() {
-    for name in ["fibonacci", "memory", "rlc", "lookup_batches"] {
+    for name in ["fibonacci", "memory", "rlc", "lookup_batches", "memory_zk", "rlc_zk"] {
         let (f, c) = by_name(name);
         let mut d = deploy(c);
         for (off, len, is_point) in elements(f) {

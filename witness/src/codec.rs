@@ -11,7 +11,10 @@ use crate::error::WitnessError;
 use crate::model::BlockWitness;
 
 /// Current format version. Bump on any change to the model's shape.
-pub const FORMAT_VERSION: u16 = 2;
+///
+/// - 3: `TrieUpdate::sibling` (the node a deletion collapses its branch onto) and
+///   `SelfChecks::mpt_siblings`.
+pub const FORMAT_VERSION: u16 = 3;
 const MAGIC: &[u8; 4] = b"RBTW";
 const JSON_FORMAT: &str = "rebuttal-witness";
 

@@ -60,6 +60,7 @@ pub fn trace_with(input: &BlockInput, limits: execute::Limits) -> Result<BlockWi
         rw_replay,
         rw_sorted,
         mpt_updates: mpt_problem,
+        mpt_siblings: mpt_witness::check_siblings(&mpt.updates),
         state_root_matches: input.expected.state_root.map(|r| r == mpt.post_root),
         logs_hash_matches: input.expected.logs_hash.map(|h| h == logs_hash),
     };

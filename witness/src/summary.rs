@@ -73,6 +73,9 @@ impl WitnessSummary {
         if let Some(e) = &w.checks.mpt_updates {
             failures.push(format!("mpt updates: {e}"));
         }
+        if let Some(e) = &w.checks.mpt_siblings {
+            failures.push(format!("mpt collapse siblings: {e}"));
+        }
         if w.checks.state_root_matches == Some(false) {
             failures.push(format!("post-state root {} differs from the expected root", w.mpt.post_root));
         }

@@ -59,6 +59,10 @@ pub struct Extended {
     pub constraints: Vec<(String, Expression)>,
     /// Rotation from row 0 to the `l_last` row.
     pub last_rotation: i32,
+    /// Whether proofs are zero-knowledge: random values in every prover-committed column's
+    /// reserved rows and blinded quotient pieces (see [`super::zk`]). It changes no constraint,
+    /// only the quotient's piece layout, so it is part of the shape the key's digest covers.
+    pub zero_knowledge: bool,
 }
 
 /// `δ^i`: the coset shift identifying equality column `i` in the permutation argument.
@@ -67,8 +71,13 @@ pub fn delta_power(i: usize) -> Fr {
 }
 
 impl Extended {
-    /// Extends `cs` (which must be valid).
+    /// Extends `cs` (which must be valid), for proofs without zero-knowledge.
     pub fn new(cs: &ConstraintSystem) -> Self {
+        Self::with_zero_knowledge(cs, false)
+    }
+
+    /// Extends `cs` (which must be valid), for zero-knowledge proofs when `zero_knowledge`.
+    pub fn with_zero_knowledge(cs: &ConstraintSystem, zero_knowledge: bool) -> Self {
         let circuit_fixed = cs.num_fixed();
         let circuit_advice = cs.num_advice();
         let degree = cs.degree();
@@ -209,6 +218,7 @@ impl Extended {
             chunk,
             constraints,
             last_rotation,
+            zero_knowledge,
         }
     }
 

@@ -31,6 +31,19 @@ pub enum KeygenError {
     SrsTooSmall { have: u32, want: u32 },
     #[error(transparent)]
     Backend(#[from] BackendError),
+    #[error(
+        "zero-knowledge needs at least {min} rows for this circuit's degree {degree} (the quotient's pieces hold n − 2 coefficients each); k = {k} gives {n}"
+    )]
+    DomainTooSmallForZeroKnowledge { k: u32, n: usize, degree: usize, min: usize },
+}
+
+/// Options of [`keygen_with_config`]; they are part of the key (and of its digest).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeygenConfig {
+    /// Make proofs zero-knowledge (random reserved rows and blinded quotient pieces, see
+    /// [`super::zk`]). Off by default: rebuttal proves public blocks, where secrecy buys nothing
+    /// and deterministic proofs are reproducible.
+    pub zero_knowledge: bool,
 }
 
 /// What a verifier needs: the circuit's shape, the fixed commitments and the SRS's G2 points.
@@ -60,6 +73,11 @@ impl VerifyingKey {
     /// points: the transcript's first input.
     pub fn digest(&self) -> [u8; 32] {
         self.digest
+    }
+
+    /// Whether this key's proofs are zero-knowledge.
+    pub fn zero_knowledge(&self) -> bool {
+        self.ext.zero_knowledge
     }
 
     /// Number of instance columns.
@@ -112,14 +130,33 @@ impl ProvingKey {
     }
 }
 
-/// Builds the proving and verifying keys of `circuit` at `2^k` rows.
+/// Builds the proving and verifying keys of `circuit` at `2^k` rows, without zero-knowledge
+/// (the default [`KeygenConfig`]).
 pub fn keygen<C: Circuit>(srs: &Srs, circuit: &C, k: u32, backend: &dyn Backend) -> Result<ProvingKey, KeygenError> {
+    keygen_with_config(srs, circuit, k, backend, KeygenConfig::default())
+}
+
+/// Builds the proving and verifying keys of `circuit` at `2^k` rows with `config`.
+pub fn keygen_with_config<C: Circuit>(
+    srs: &Srs,
+    circuit: &C,
+    k: u32,
+    backend: &dyn Backend,
+    config: KeygenConfig,
+) -> Result<ProvingKey, KeygenError> {
     let layout = Layout::new(circuit, k)?;
     if srs.k() < k {
         return Err(KeygenError::SrsTooSmall { have: srs.k(), want: k });
     }
     let domain = Domain::new(k).map_err(|_| SynthesisError::DomainTooLarge { k })?;
-    let ext = Extended::new(&layout.cs);
+    let ext = Extended::with_zero_knowledge(&layout.cs, config.zero_knowledge);
+    if config.zero_knowledge {
+        let degree = super::proof::ProofShape::new(&ext, k).degree;
+        let min = super::zk::min_rows(degree);
+        if layout.n < min {
+            return Err(KeygenError::DomainTooSmallForZeroKnowledge { k, n: layout.n, degree, min });
+        }
+    }
     let n = layout.n;
     let usable = layout.usable_rows;
 

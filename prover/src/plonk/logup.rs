@@ -184,7 +184,7 @@ mod tests {
     fn forged(forge: &Forge<'_>) -> Vec<(String, usize)> {
         let circuit = circuit();
         let pk = setup(&circuit);
-        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, forge).unwrap();
+        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, forge).unwrap();
         assert_eq!(verify(pk.vk(), &[], &proof), Err(VerifyError::ConstraintsNotSatisfied));
         let ext = pk.vk().extended();
         failing.into_iter().map(|(c, row)| (ext.constraints[c].0.clone(), row)).collect()
@@ -198,7 +198,7 @@ mod tests {
     fn the_honest_columns_satisfy_every_constraint() {
         let circuit = circuit();
         let pk = setup(&circuit);
-        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &|_, _, _| {}).unwrap();
+        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, &|_, _, _| {}).unwrap();
         assert!(failing.is_empty());
         verify(pk.vk(), &[], &proof).unwrap();
     }

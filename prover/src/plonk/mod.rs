@@ -5,8 +5,9 @@
 //! ([`argument`]). Every committed polynomial is opened at `x` (and its rotations) and all
 //! openings are checked together with SHPLONK, so verification costs two pairings.
 //!
-//! Zero-knowledge blinding is not implemented: the reserved rows are zero. rebuttal's use —
-//! proving a public block's state transition — needs succinctness, not secrecy.
+//! Zero-knowledge blinding is optional and off by default ([`KeygenConfig`], reasons in [`zk`]):
+//! rebuttal's use — proving a public block's state transition — needs succinctness, not
+//! secrecy, and deterministic proofs are reproducible.
 
 pub mod argument;
 mod diagnose;
@@ -21,9 +22,10 @@ mod quotient;
 mod shape;
 mod verify;
 mod vk_bytes;
+pub mod zk;
 
-pub use keygen::{KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen};
+pub use keygen::{KeygenConfig, KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen, keygen_with_config};
 pub use pk_bytes::PkError;
-pub use prove::{ProveError, prove};
+pub use prove::{ProveError, prove, prove_with_rng};
 pub use verify::{VerifyError, verify};
 pub use vk_bytes::VkError;

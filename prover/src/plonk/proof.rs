@@ -10,14 +10,16 @@
 //! 3. the logUp group-helper commitments (table by table, each table's helpers in
 //!    [`crate::circuit::LogUpPlan`] order), the running-sum commitments (per table that some
 //!    lookup reads), and the permutation grand-product commitments (per chunk);
-//! 4. the quotient pieces' commitments (`degree − 1` of them, `degree` being the logUp plan's,
-//!    at least the constraint system's);
+//! 4. the quotient pieces' commitments ([`super::zk::quotient_layout`]: `degree − 1` of them,
+//!    `degree` being the logUp plan's, at least the constraint system's; one more with
+//!    zero-knowledge from degree 3 on);
 //! 5. the evaluations, in [`ProofShape::queries`] order;
 //! 6. the SHPLONK commitments `W` and `W'`.
 
 use std::collections::BTreeMap;
 
 use super::argument::Extended;
+use super::zk::quotient_layout;
 use crate::circuit::{Column, Phase};
 
 /// A polynomial the proof opens.
@@ -42,6 +44,8 @@ pub struct ProofShape {
     pub round_b: Vec<usize>,
     /// Quotient pieces.
     pub quotient_pieces: usize,
+    /// Whether the proofs are zero-knowledge (the quotient pieces then have stride `n − 2`).
+    pub zero_knowledge: bool,
     /// Every opening `(poly, rotation)`, in proof order.
     pub queries: Vec<(Poly, i32)>,
     /// Opened polynomials grouped by their rotation sets, groups in order of first appearance.
@@ -51,8 +55,8 @@ pub struct ProofShape {
 }
 
 impl ProofShape {
-    /// The shape of proofs for `ext`.
-    pub fn new(ext: &Extended) -> Self {
+    /// The shape of proofs for `ext` over `2^k` rows.
+    pub fn new(ext: &Extended, k: u32) -> Self {
         let mut phase_columns: [Vec<usize>; 3] = Default::default();
         for a in ext.cs.advice_columns().take(ext.circuit_advice) {
             phase_columns[a.phase().index()].push(a.index());
@@ -60,7 +64,7 @@ impl ProofShape {
         let round_a = ext.multiplicity.iter().map(|c| c.index()).collect();
         let round_b = ext.helpers.iter().flatten().chain(&ext.running_sum).chain(&ext.z).map(|c| c.index()).collect();
         let degree = ext.constraints.iter().map(|(_, e)| e.degree()).max().unwrap_or(0).max(ext.cs.degree());
-        let quotient_pieces = degree - 1;
+        let (quotient_pieces, _) = quotient_layout(degree, 1 << k, ext.zero_knowledge);
 
         let mut rotations: BTreeMap<Poly, Vec<i32>> = BTreeMap::new();
         for (_, e) in &ext.constraints {
@@ -88,7 +92,21 @@ impl ProofShape {
                 None => groups.push((rots, vec![poly])),
             }
         }
-        Self { phase_columns, round_a, round_b, quotient_pieces, queries, groups, degree }
+        Self {
+            phase_columns,
+            round_a,
+            round_b,
+            quotient_pieces,
+            zero_knowledge: ext.zero_knowledge,
+            queries,
+            groups,
+            degree,
+        }
+    }
+
+    /// The stride between quotient pieces over `n` rows: `h = Σ_i X^(stride·i)·h_i`.
+    pub fn quotient_stride(&self, n: usize) -> usize {
+        quotient_layout(self.degree, n, self.zero_knowledge).1
     }
 
     /// Number of G1 points in a proof.

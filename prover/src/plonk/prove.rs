@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use ff::{BatchInvert, Field};
 use group::Curve;
+use rand_core::RngCore;
 use rayon::prelude::*;
 
 use super::argument::{Extended, delta_power};
@@ -16,6 +17,7 @@ use super::poly::{divide_by_linear, evaluate, interpolate};
 use super::proof::{Poly, ProofShape};
 use super::quotient::{QuotientInput, numerator_vanishes, quotient_pieces};
 use super::shape::encode_shape;
+use super::zk::{blind_quotient, blind_rows};
 use crate::arith::{Domain, Fr, G1Affine};
 use crate::backend::{Backend, BackendError, PreparedBases};
 use crate::circuit::{Circuit, Column, Layout, Phase, Program, SynthesisError, assign_advice_phase, instance_columns};
@@ -109,29 +111,54 @@ impl Committer<'_> {
 
 /// Proves that `circuit`'s witness satisfies its constraints, with the keys from
 /// [`super::keygen`]. Returns the proof bytes (layout in [`super::proof`]).
+///
+/// For a zero-knowledge key the blinding values come from the operating system's generator;
+/// otherwise the proof is a deterministic function of key, circuit and witness.
 pub fn prove<C: Circuit>(pk: &ProvingKey, circuit: &C, backend: &dyn Backend) -> Result<Vec<u8>, ProveError> {
-    prove_forging(pk, circuit, backend, &|_, _, _| {}).map(|(proof, _)| proof)
+    prove_with_rng(pk, circuit, backend, &mut rand_core::OsRng)
 }
 
-/// [`prove`], letting `forge` change the logUp columns at each [`Stage`] (soundness tests).
-/// Also returns the constraints that fail on the domain, as `(index in ext.constraints, row)`
-/// (empty for a satisfying witness).
+/// [`prove`] with the blinding values of a zero-knowledge key drawn from `rng` (unused for other
+/// keys). Zero-knowledge holds only if `rng` is a cryptographically secure generator the
+/// verifier cannot predict.
+pub fn prove_with_rng<C: Circuit>(
+    pk: &ProvingKey,
+    circuit: &C,
+    backend: &dyn Backend,
+    rng: &mut dyn RngCore,
+) -> Result<Vec<u8>, ProveError> {
+    prove_forging(pk, circuit, backend, rng, &|_, _, _| {}).map(|(proof, _)| proof)
+}
+
+/// [`prove_with_rng`], letting `forge` change the logUp columns at each [`Stage`] (soundness
+/// tests). Also returns the constraints that fail on the domain, as `(index in
+/// ext.constraints, row)` (empty for a satisfying witness).
 pub(crate) fn prove_forging<C: Circuit>(
     pk: &ProvingKey,
     circuit: &C,
     backend: &dyn Backend,
+    rng: &mut dyn RngCore,
     forge: &Forge<'_>,
 ) -> Result<(Vec<u8>, Failing), ProveError> {
     let vk = &pk.vk;
     let ext: &Extended = &vk.ext;
     let k = vk.k;
     let layout = Layout::new(circuit, k)?;
-    if encode_shape(&Extended::new(&layout.cs)) != encode_shape(ext) {
+    if encode_shape(&Extended::with_zero_knowledge(&layout.cs, ext.zero_knowledge)) != encode_shape(ext) {
         return Err(ProveError::CircuitMismatch);
     }
     let domain = Domain::new(k).map_err(|_| SynthesisError::DomainTooLarge { k })?;
     let (n, usable) = (layout.n, layout.usable_rows);
-    let shape = ProofShape::new(ext);
+    let shape = ProofShape::new(ext, k);
+    let zk = ext.zero_knowledge;
+    // With zero-knowledge, random values in the rows no constraint reads (see `zk`): all
+    // reserved rows of the circuit's columns, the multiplicities and the logUp helpers; the
+    // rows after the `l_last` row of the running sums and grand products.
+    let mut blind = |column: &mut [Fr], from: usize| {
+        if zk {
+            blind_rows(column, from, rng);
+        }
+    };
 
     let raw_instances = circuit.instances();
     let instance_values = instance_columns(circuit, &layout).map_err(SynthesisError::from)?;
@@ -155,6 +182,7 @@ pub(crate) fn prove_forging<C: Circuit>(
         assign_advice_phase(circuit, &layout, phase, &challenges, &mut advice[..ext.circuit_advice])
             .map_err(SynthesisError::from)?;
         for &col in &shape.phase_columns[phase.index()] {
+            blind(&mut advice[col], usable);
             advice_coeffs[col] = c.commit_values(&advice[col])?;
         }
         for ch in layout.cs.challenges().filter(|ch| ch.phase() == phase) {
@@ -170,6 +198,7 @@ pub(crate) fn prove_forging<C: Circuit>(
     }
     forge(Stage::Multiplicities, ext, &mut advice);
     for &col in &shape.round_a {
+        blind(&mut advice[col], usable);
         advice_coeffs[col] = c.commit_values(&advice[col])?;
     }
     for ch in [ext.theta, ext.beta, ext.gamma] {
@@ -231,6 +260,9 @@ pub(crate) fn prove_forging<C: Circuit>(
         advice[ext.z[j].index()] = z;
     }
     for &col in &shape.round_b {
+        // The running sums and grand products are checked on the `l_last` row itself.
+        let checked_at_last = ext.running_sum.iter().chain(&ext.z).any(|a| a.index() == col);
+        blind(&mut advice[col], if checked_at_last { usable + 1 } else { usable });
         advice_coeffs[col] = c.commit_values(&advice[col])?;
     }
     challenges[ext.y.index()] = c.transcript.challenge();
@@ -259,7 +291,11 @@ pub(crate) fn prove_forging<C: Circuit>(
         instance_coeffs: &instance_coeffs,
         challenges: &challenges,
     };
-    let pieces = quotient_pieces(&input, vanishes, shape.quotient_pieces, &big, backend)?;
+    let plain_pieces = shape.degree - 1;
+    let mut pieces = quotient_pieces(&input, vanishes, plain_pieces, &big, backend)?;
+    if zk {
+        pieces = blind_quotient(pieces, n, shape.quotient_pieces, shape.quotient_stride(n), rng);
+    }
     for piece in &pieces {
         c.commit_coeffs(piece)?;
     }

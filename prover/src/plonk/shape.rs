@@ -70,7 +70,8 @@ pub(super) fn put_expression(out: &mut Vec<u8>, e: &Expression) {
     }
 }
 
-/// Column counts and phases, challenges, equality columns, reserved rows and every constraint.
+/// Column counts and phases, challenges, equality columns, reserved rows, every constraint and
+/// the zero-knowledge flag.
 pub fn encode_shape(ext: &Extended) -> Vec<u8> {
     let cs = &ext.cs;
     let mut out = Vec::new();
@@ -119,6 +120,11 @@ pub fn encode_shape(ext: &Extended) -> Vec<u8> {
         put_u32(&mut out, name.len());
         out.extend_from_slice(name.as_bytes());
         put_expression(&mut out, e);
+    }
+    // Appended only when set, so keys without zero-knowledge keep the digest they had before
+    // the flag existed (the encoding above is self-delimiting).
+    if ext.zero_knowledge {
+        out.extend_from_slice(b"zero-knowledge");
     }
     out
 }

@@ -64,7 +64,7 @@ impl Reader<'_> {
 /// Verifies `proof` for the public inputs `instances` (one vector per instance column).
 pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<(), VerifyError> {
     let ext = &vk.ext;
-    let shape = ProofShape::new(ext);
+    let shape = ProofShape::new(ext, vk.k);
     if proof.len() != shape.proof_len() {
         return Err(VerifyError::ProofLength { expected: shape.proof_len(), got: proof.len() });
     }
@@ -156,11 +156,13 @@ pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<
         &|a, b| a * b,
         &|a, c| a * c,
     );
+    // h(x) = Σ_i h_i(x)·x^(stride·i); the stride is n, or n − 2 with zero-knowledge.
+    let x_stride = x.pow_vartime([shape.quotient_stride(n) as u64]);
     let mut h_at_x = Fr::ZERO;
-    let mut x_ni = Fr::ONE;
+    let mut x_si = Fr::ONE;
     for i in 0..shape.quotient_pieces {
-        h_at_x += evals[&(Poly::Quotient(i), 0)] * x_ni;
-        x_ni *= x_n;
+        h_at_x += evals[&(Poly::Quotient(i), 0)] * x_si;
+        x_si *= x_stride;
     }
     if value != h_at_x * (x_n - Fr::ONE) {
         return Err(VerifyError::ConstraintsNotSatisfied);

@@ -3,7 +3,7 @@
 //! # Layout (version 2), big-endian throughout
 //!
 //! ```text
-//! "RBVK"  u32 version  u32 k
+//! "RBVK"  u32 version  u32 k  u8 options (bit 0: zero-knowledge; other bits zero)
 //! circuit shape:
 //!   u32 #fixed     { str name }
 //!   u32 #advice    { u8 phase, str name }
@@ -84,6 +84,7 @@ impl VerifyingKey {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&PROTOCOL_VERSION.to_be_bytes());
         out.extend_from_slice(&self.k.to_be_bytes());
+        out.push(u8::from(self.ext.zero_knowledge));
         put_u32(&mut out, cs.num_fixed());
         for f in cs.fixed_columns() {
             put_str(&mut out, cs.column_name(f.into()));
@@ -151,6 +152,13 @@ impl VerifyingKey {
         if k > crate::arith::MAX_K {
             return Err(VkError::BadK { k });
         }
+        let zero_knowledge = match r.u8("options")? {
+            0 => false,
+            1 => true,
+            other => {
+                return Err(VkError::Invalid { what: "options", detail: format!("unknown option bits {other:#04x}") });
+            }
+        };
         let mut cs = ConstraintSystem::new();
         let fixed = r.count("fixed column count", 5)?;
         for _ in 0..fixed {
@@ -205,7 +213,16 @@ impl VerifyingKey {
             cs.enable_equality(column);
         }
         cs.validate()?;
-        let ext = Extended::new(&cs);
+        let ext = Extended::with_zero_knowledge(&cs, zero_knowledge);
+        if zero_knowledge {
+            let degree = super::proof::ProofShape::new(&ext, k).degree;
+            if (1usize << k) < super::zk::min_rows(degree) {
+                return Err(VkError::Invalid {
+                    what: "k",
+                    detail: format!("2^{k} rows are too few for zero-knowledge at degree {degree}"),
+                });
+            }
+        }
         if cs.equality_columns().len() != equality {
             return Err(VkError::Invalid { what: "equality columns", detail: "a column is listed twice".into() });
         }

@@ -269,13 +269,23 @@ pub(super) fn quotient_identity(p: &mut Plan<'_>, c: &mut Code) -> Result<(), Ge
         });
     }
     let combined = acc.unwrap_or_else(|| d.constant(Fr::ZERO));
+    // The pieces' stride is n, or n − 2 with zero-knowledge: x^(n−2) = x^n · (1/x)².
+    let x_stride = match p.shape.quotient_stride(p.n) {
+        s if s == p.n => x_n,
+        s if s + 2 == p.n => {
+            let inv_x = d.memory(p.inverse_x);
+            let t = d.mul(x_n, inv_x);
+            d.mul(t, inv_x)
+        }
+        s => return Err(GenerateError::Inconsistent(format!("unexpected quotient stride {s} for n = {}", p.n))),
+    };
     let mut h = d.constant(Fr::ZERO);
-    let mut x_ni = one;
+    let mut x_si = one;
     for i in 0..p.shape.quotient_pieces {
         let q = leaves.eval(&mut d, Poly::Quotient(i), 0)?;
-        let t = d.mul(q, x_ni);
+        let t = d.mul(q, x_si);
         h = d.add(h, t);
-        x_ni = d.mul(x_ni, x_n);
+        x_si = d.mul(x_si, x_stride);
     }
     let rhs = d.mul(h, vanishing);
     c.line("");
@@ -283,7 +293,11 @@ pub(super) fn quotient_identity(p: &mut Plan<'_>, c: &mut Code) -> Result<(), Ge
         "verify.rs: the {} constraints (gates, logUp, permutation; argument.rs) at x, folded by y,",
         p.ext.constraints.len()
     ));
-    c.comment("must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^(n·i).");
+    c.comment(if p.shape.zero_knowledge {
+        "must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^((n−2)·i) (zero-knowledge pieces)."
+    } else {
+        "must equal h(x)·(x^n − 1) with h(x) = Σ_i h_i(x)·x^(n·i)."
+    });
     let temps = p.mem.end();
     let used = d.emit(&[(combined, lhs_slot), (rhs, rhs_slot)], temps, c);
     p.reserve(temps, used);

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
 use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{VerifyingKey, keygen, prove, verify};
+use rebuttal_prover::plonk::{KeygenConfig, VerifyingKey, keygen_with_config, prove, verify};
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::{Fibonacci, LookupBatches, Memory, Product, RangeCheck, Rlc};
 use rebuttal_verifier_gen::{GeneratedVerifier, generate};
@@ -41,8 +41,13 @@ pub struct Fixture {
 }
 
 pub fn fixture_of<C: Circuit>(name: &'static str, circuit: &C, k: u32) -> Fixture {
+    fixture_with(name, circuit, k, KeygenConfig::default())
+}
+
+pub fn fixture_with<C: Circuit>(name: &'static str, circuit: &C, k: u32, config: KeygenConfig) -> Fixture {
     let srs = Srs::unsafe_setup(k, 7).expect("test SRS");
-    let pk = keygen(&srs, circuit, k, &CpuBackend).expect("keygen");
+    let pk = keygen_with_config(&srs, circuit, k, &CpuBackend, config).expect("keygen");
+    assert_eq!(pk.vk().zero_knowledge(), config.zero_knowledge);
     let proof = prove(&pk, circuit, &CpuBackend).expect("prove");
     let instances = circuit.instances();
     verify(pk.vk(), &instances, &proof).expect("the Rust verifier accepts the proof");
@@ -87,6 +92,26 @@ pub fn lookup_pairs() -> Fixture {
 /// A plain gate, no copies, no lookups, no instances.
 pub fn product() -> Fixture {
     fixture_of("product", &Product { pairs: (1..20).map(|i| (i, i + 3)).collect(), forget_row: None }, 5)
+}
+
+const ZK: KeygenConfig = KeygenConfig { zero_knowledge: true };
+
+/// [`fibonacci`] with a zero-knowledge key (blinded quotient pieces, stride n − 2).
+pub fn fibonacci_zk() -> Fixture {
+    fixture_with("fibonacci_zk", &Fibonacci { start: (1, 2), steps: 9, claim: None }, 5, ZK)
+}
+
+/// [`memory`] with a zero-knowledge key.
+pub fn memory_zk() -> Fixture {
+    let memory: Vec<(u64, u64)> = (0..12).map(|i| (50 + i, 9 * i + 1)).collect();
+    let reads = vec![(53, 28), (50, 1), (61, 100), (53, 28)];
+    fixture_with("memory_zk", &Memory { memory, reads }, 6, ZK)
+}
+
+/// [`rlc`] with a zero-knowledge key.
+pub fn rlc_zk() -> Fixture {
+    let bytes: Vec<u8> = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();
+    fixture_with("rlc_zk", &Rlc { bytes }, 9, ZK)
 }
 
 /// Creation and deployed bytecode of a compiled contract.

@@ -900,6 +900,16 @@ impl<DB: Database> Inspector<MainnetContext<DB>> for Recorder {
             self.split_forwarded_gas(inputs.gas_limit.saturating_sub(stipend));
         }
         self.sync_journal(&context.journaled_state.inner);
+        if self.active.is_empty() {
+            // The root call runs the target's code: read its code hash, as a CALL opcode does
+            // for its callee, so that the code that runs is tied to the state (and the target's
+            // account gets its MPT proofs even when nothing else reads or writes it).
+            let inner = &context.journaled_state.inner;
+            let a = inputs.bytecode_address;
+            self.sync_one_account(inner, a);
+            let h = inner.state.get(&a).map(|x| x.info.code_hash).unwrap_or(KECCAK_EMPTY);
+            self.read_account(a, AccountField::CodeHash, U256::from_be_bytes(h.0));
+        }
         let kind = match inputs.scheme {
             CallScheme::Call => FrameKind::Call,
             CallScheme::CallCode => FrameKind::CallCode,

@@ -173,12 +173,36 @@ pub struct PreState {
     /// Trie nodes (RLP) of the account and storage proofs, deduplicated; empty for a complete
     /// pre-state, whose tries are rebuilt from `accounts`.
     pub proof_nodes: Vec<Bytes>,
-    /// Candidate trie nodes for the siblings that branches collapse onto when the block deletes
-    /// keys (see [`crate::trie::sibling_candidates`]): derived from post-state proofs of the
-    /// deleted keys. Like `proof_nodes`, a node is used only where a verified node references
-    /// its hash, so a wrong candidate is never trusted.
+    /// More pre-state trie nodes: the siblings that branches collapse onto when the block
+    /// deletes keys, which the proofs of the touched keys do not reveal (from the node's
+    /// `debug_executionWitness`, from proofs of probe keys under the sibling, or candidates
+    /// derived from post-state proofs, [`crate::trie::sibling_candidates`]). Like
+    /// `proof_nodes`, a node is used only where a verified node references its hash, so a wrong
+    /// one is never trusted.
     #[serde(default)]
     pub sibling_nodes: Vec<Bytes>,
+    /// Proofs, under the block's own post-state root (`header.state_root`), of keys the block
+    /// deletes, for collapses whose sibling no node above reveals. Each is verified against
+    /// that root; a leaf or extension sibling is recovered from it by hash (as with
+    /// `sibling_nodes`), a branch sibling only by type: the proof ends in an extension over its
+    /// hash ([`crate::trie::extension_children`]). Such a type fact is only as good as the
+    /// header's root and cannot be checked by the MPT circuit, so the witness flags the
+    /// updates that rest on one ([`crate::SelfChecks::mpt_siblings`]).
+    #[serde(default)]
+    pub deletion_proofs: Vec<DeletionProof>,
+}
+
+/// Proof of a deleted key under the block's post-state root: `eth_getProof` at the block.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeletionProof {
+    /// The account: deleted by the block when `storage` is empty, else the owner of the slots
+    /// the block clears.
+    pub address: Address,
+    /// Account trie nodes on the path of keccak(address), root first.
+    pub account_proof: Vec<Bytes>,
+    /// Cleared slots and their storage trie nodes, under the account's post-state storage
+    /// root (which `account_proof` proves).
+    pub storage: Vec<(U256, Vec<Bytes>)>,
 }
 
 /// What a source knows the result must be (fixture expectations, the header's root).

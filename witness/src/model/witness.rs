@@ -360,6 +360,24 @@ pub struct TrieUpdate {
     pub old_proof: Vec<Bytes>,
     /// Proof of the new value under `new_root`.
     pub new_proof: Vec<Bytes>,
+    /// For a deletion that leaves the key's branch (the last branch of `old_proof`) with a
+    /// single entry, a child referenced by hash: that child. The collapse depends on its type —
+    /// a leaf or extension merges with the branch's nibble, a branch gets a one-nibble
+    /// extension above it — so the MPT circuit needs its node. None where nothing collapses or
+    /// the branch embeds the child.
+    pub sibling: Option<CollapseSibling>,
+}
+
+/// The child a deletion collapses its branch onto.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollapseSibling {
+    /// Its hash, as the collapsing branch references it.
+    pub hash: B256,
+    /// Its node (RLP), which hashes to `hash`. None where the source showed only that it is a
+    /// branch, by an extension over `hash` in a proof under the block's post-state root: that
+    /// fixes the roots but is no preimage, so the MPT circuit cannot prove the update
+    /// ([`SelfChecks::mpt_siblings`] fails).
+    pub node: Option<Bytes>,
 }
 
 /// Proofs of one touched account (and its touched slots) under one state root.
@@ -410,8 +428,13 @@ pub struct SelfChecks {
     /// The log sorted by [`crate::RwSortKey`], as the state circuit sorts it, is consistent key
     /// by key ([`crate::check::sorted_consistency`]). `None` if it passed, else the first problem.
     pub rw_sorted: Option<String>,
-    /// Applying the trie updates to the pre-state root gives the post-state root.
+    /// Applying the trie updates to the pre-state root gives the post-state root, and each
+    /// update's new root follows from its old proof and collapse sibling alone.
     pub mpt_updates: Option<String>,
+    /// Every collapse sibling carries its node ([`CollapseSibling::node`]), so that the MPT
+    /// circuit can prove every update. `None` if so, else the first update whose sibling is
+    /// known only as a branch from the block's post-state proof.
+    pub mpt_siblings: Option<String>,
     /// The post-state root equals the expected one (None: nothing expected).
     pub state_root_matches: Option<bool>,
     /// The logs hash equals the expected one (None: nothing expected).
@@ -424,6 +447,7 @@ impl SelfChecks {
         self.rw_replay.is_none()
             && self.rw_sorted.is_none()
             && self.mpt_updates.is_none()
+            && self.mpt_siblings.is_none()
             && self.state_root_matches != Some(false)
             && self.logs_hash_matches != Some(false)
     }

@@ -5,12 +5,32 @@
 //! then re-execution, which reports every key the pre-state still lacks), fetch `eth_getProof`
 //! for them at the parent block, verify each proof against the parent's state root, and
 //! assemble the pre-state. Every call is bounded by a timeout.
+//!
+//! Deletions need more: a deletion that leaves a branch with one child collapses the branch
+//! onto that child, in a way that depends on the child's type, and the proofs of the touched
+//! keys reveal the child only by its hash. For each such collapse (found by a dry run,
+//! [`crate::mpt_witness::collapse_gaps`]) the source looks, in this order, for:
+//!
+//! 1. the child's node in the node's `debug_executionWitness` (reth, geth, erigon, nimbus,
+//!    ethrex), which holds every node the block's execution and root computation touched;
+//! 2. the key's proof at the block itself (an exclusion proof under the post-state root): a leaf
+//!    or extension child is recovered from the merged node it ends in, checked by its hash; a
+//!    branch child shows only as an extension over its hash;
+//! 3. for a branch child near the root, a proof at the parent of a *probe* key: a key found by
+//!    hashing candidates until one's trie path runs through the child, whose proof then holds
+//!    the child's node ([`RpcOptions::max_probe_nibbles`] bounds the work);
+//! 4. failing all that, the type fact of step 2 stands alone: the roots come out right, but the
+//!    witness flags the update as one the MPT circuit cannot prove
+//!    ([`crate::SelfChecks::mpt_siblings`]).
+//!
+//! Every node is used only where a verified node references its hash; the post-state proofs
+//! are verified against the header's state root.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::IntoFuture;
 use std::time::Duration;
 
-use alloy_primitives::{Address, B256, U256, keccak256};
+use alloy_primitives::{Address, B256, Bytes, U256, keccak256};
 use alloy_provider::ext::DebugApi;
 use alloy_provider::{Provider, ProviderBuilder, RootProvider};
 use alloy_rpc_types_eth::{BlockNumberOrTag, BlockTransactions};
@@ -19,6 +39,7 @@ use revm::primitives::KECCAK_EMPTY;
 
 use crate::error::{MissingKey, WitnessError};
 use crate::model::*;
+use crate::mpt_witness::SiblingGap;
 use crate::trie::{AccountLeaf, EMPTY_ROOT, verify_proof};
 
 /// Options of the RPC source.
@@ -30,11 +51,26 @@ pub struct RpcOptions {
     pub use_prestate_tracer: bool,
     /// How many fetch/re-execute rounds to run before giving up on discovering keys.
     pub max_rounds: usize,
+    /// Whether to ask the node for `debug_executionWitness` when a deletion's collapse needs a
+    /// node the proofs do not reveal (see the module docs). Off for nodes where the call is
+    /// known to be costly or unsafe.
+    pub use_execution_witness: bool,
+    /// The deepest collapse sibling (in nibbles from its trie's root) to reveal by probing: a
+    /// sibling `n` nibbles deep costs about `16^n` keccak hashes on one core, at most sixteen
+    /// times that (5: about a million, around a second; each further nibble costs 16 times
+    /// more). 0 turns probing off.
+    pub max_probe_nibbles: usize,
 }
 
 impl Default for RpcOptions {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(30), use_prestate_tracer: true, max_rounds: 5 }
+        Self {
+            timeout: Duration::from_secs(30),
+            use_prestate_tracer: true,
+            max_rounds: 5,
+            use_execution_witness: true,
+            max_probe_nibbles: 5,
+        }
     }
 }
 
@@ -208,6 +244,7 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
             codes: BTreeMap::new(),
             proof_nodes: Vec::new(),
             sibling_nodes: Vec::new(),
+            deletion_proofs: Vec::new(),
         },
         expected: Expected { state_root: Some(h.state_root), logs_hash: None, invalid_tx: false },
     };
@@ -215,16 +252,16 @@ pub async fn fetch_block_async(url: &str, number: u64, options: &RpcOptions) -> 
     for round in 0..options.max_rounds {
         fetch_proofs(&client, &mut input, &wanted, &mut nodes, number - 1).await?;
         input.pre_state.proof_nodes = nodes.iter().cloned().collect();
-        let (missing, post) = match crate::execute::execute(&input) {
-            Ok(e) => (e.missing, Some(e.post)),
+        let (missing, exec) = match crate::execute::execute(&input) {
+            Ok(mut e) => (std::mem::take(&mut e.missing), Some(e)),
             Err(WitnessError::IncompletePreState { keys, .. }) => (keys.into_iter().collect(), None),
             Err(e) => return Err(e),
         };
         tracing::debug!(round, missing = missing.len(), "re-executed against the fetched pre-state");
         if missing.is_empty()
-            && let Some(post) = post
+            && let Some(exec) = exec
         {
-            input.pre_state.sibling_nodes = fetch_sibling_nodes(&client, &input, &post, number).await?;
+            resolve_collapses(&client, &mut input, &exec, number, options).await?;
             return Ok(input);
         }
         for k in missing {
@@ -342,65 +379,174 @@ async fn fetch_proofs(
     Ok(())
 }
 
-/// The keys the block deletes: accounts that exist before and not after, and slots of
-/// surviving accounts that go from non-zero to zero.
-fn deleted_keys(pre: &PreState, post: &crate::execute::World) -> BTreeMap<Address, BTreeSet<U256>> {
-    let mut out: BTreeMap<Address, BTreeSet<U256>> = BTreeMap::new();
-    for (addr, acc) in pre.accounts.iter().filter(|(_, a)| a.exists) {
-        match post.accounts.get(addr) {
-            None => {
-                out.entry(*addr).or_default();
+/// Supplies the nodes (or, failing that, the post-state proofs) that the block's collapses
+/// need, in the order the module docs give.
+async fn resolve_collapses(
+    client: &Client,
+    input: &mut BlockInput,
+    exec: &crate::execute::Execution,
+    number: u64,
+    options: &RpcOptions,
+) -> Result<(), WitnessError> {
+    let touched = crate::mpt_witness::touched_keys(&exec.recorder.rws);
+    let gaps = |input: &BlockInput| crate::mpt_witness::collapse_gaps(input, &exec.post, &touched);
+    let mut open = gaps(input)?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    tracing::debug!(collapses = open.len(), "deletions collapse onto unrevealed siblings");
+    let p = &client.provider;
+    if options.use_execution_witness {
+        match client.call("debug_executionWitness", p.debug_execution_witness(BlockNumberOrTag::Number(number))).await {
+            Ok(w) => {
+                let by_hash: HashMap<B256, &Bytes> = w.state.iter().map(|n| (keccak256(n), n)).collect();
+                let found: BTreeSet<&Bytes> = open.iter().filter_map(|g| by_hash.get(&g.hash).copied()).collect();
+                input.pre_state.sibling_nodes.extend(found.into_iter().cloned());
+                open = gaps(input)?;
             }
-            Some(after) => {
-                let cleared: BTreeSet<U256> = acc
-                    .storage
-                    .iter()
-                    .filter(|(k, v)| !v.is_zero() && !after.storage.contains_key(*k))
-                    .map(|(k, _)| *k)
-                    .collect();
-                if !cleared.is_empty() {
-                    out.insert(*addr, cleared);
-                }
-            }
+            Err(e) => tracing::warn!(error = %e, "debug_executionWitness unavailable; using post-state proofs"),
+        }
+        if open.is_empty() {
+            return Ok(());
         }
     }
-    out
+    input.pre_state.deletion_proofs = fetch_deletion_proofs(client, input, &open, number).await?;
+    // A leaf or extension sibling comes back from the merged node the key's proof ends in.
+    let mut candidates: HashMap<B256, Bytes> = HashMap::new();
+    for d in &input.pre_state.deletion_proofs {
+        for proof in std::iter::once(&d.account_proof).chain(d.storage.iter().map(|(_, p)| p)) {
+            candidates.extend(crate::trie::sibling_candidates(proof).into_iter().map(|c| (keccak256(&c), c)));
+        }
+    }
+    input.pre_state.sibling_nodes.extend(open.iter().filter_map(|g| candidates.remove(&g.hash)));
+    open = gaps(input)?;
+    if options.max_probe_nibbles > 0 {
+        for g in open.iter().filter(|g| g.position.len() <= options.max_probe_nibbles) {
+            let node = probe(client, input, g, number - 1).await?;
+            input.pre_state.sibling_nodes.extend(node);
+        }
+        open = gaps(input)?;
+    }
+    if open.is_empty() {
+        input.pre_state.deletion_proofs.clear();
+        return Ok(());
+    }
+    tracing::warn!(
+        collapses = open.len(),
+        "collapse siblings known only as branches from post-state proofs: the MPT circuit cannot prove those updates"
+    );
+    // Surface a post-state proof that contradicts the pre-state now rather than at `trace`.
+    let tries = crate::mpt_witness::pre_state_tries(input)?;
+    crate::mpt_witness::build(input, tries, &exec.post, &touched)?;
+    Ok(())
 }
 
-/// For every key the block deletes, fetches its proof at the block itself (the post-state),
-/// verifies it against the block's state root and derives the candidate sibling nodes that
-/// deleting the key from the partial pre-state trie may need ([`crate::trie::sibling_candidates`]).
-async fn fetch_sibling_nodes(
+/// `eth_getProof` at the block itself of the keys whose collapses still lack a sibling. They
+/// are verified against the header's root where they are used
+/// ([`crate::mpt_witness::build`]).
+async fn fetch_deletion_proofs(
     client: &Client,
     input: &BlockInput,
-    post: &crate::execute::World,
+    gaps: &[SiblingGap],
     number: u64,
-) -> Result<Vec<alloy_primitives::Bytes>, WitnessError> {
-    let deleted = deleted_keys(&input.pre_state, post);
-    let Some(root) = input.header.state_root else { return Ok(Vec::new()) };
+) -> Result<Vec<DeletionProof>, WitnessError> {
+    let mut keys: BTreeMap<Address, BTreeSet<U256>> = BTreeMap::new();
+    for g in gaps {
+        let slots = keys.entry(g.address).or_default();
+        slots.extend(g.slot);
+    }
     let p = &client.provider;
-    let mut out: BTreeSet<alloy_primitives::Bytes> = BTreeSet::new();
-    for (addr, slots) in &deleted {
-        let keys: Vec<B256> = slots.iter().map(|s| B256::from(s.to_be_bytes::<32>())).collect();
-        let proof = client.call("eth_getProof", p.get_proof(*addr, keys).number(number)).await?;
-        let name = format!("{}: eth_getProof({addr}) at the block", input.source);
-        let mismatch = |reason: String| WitnessError::ProofMismatch { input: name.clone(), root, reason };
-        let leaf = verify_proof(root, keccak256(addr).as_slice(), &proof.account_proof)
-            .map_err(|e| mismatch(e.to_string()))?;
-        let leaf = leaf.map(|l| AccountLeaf::decode(&l)).transpose().map_err(|e| mismatch(e.to_string()))?;
-        out.extend(crate::trie::sibling_candidates(&proof.account_proof));
-        let Some(leaf) = leaf else { continue };
-        for sp in &proof.storage_proof {
+    let mut out = Vec::with_capacity(keys.len());
+    for (addr, slots) in keys {
+        let wanted: Vec<B256> = slots.iter().map(|s| B256::from(s.to_be_bytes::<32>())).collect();
+        let proof = client.call("eth_getProof", p.get_proof(addr, wanted).number(number)).await?;
+        let mut storage = Vec::new();
+        for sp in proof.storage_proof {
             let key = U256::from_be_bytes(sp.key.as_b256().0);
-            verify_proof(leaf.storage_root, keccak256(key.to_be_bytes::<32>()).as_slice(), &sp.proof).map_err(|e| {
-                WitnessError::ProofMismatch {
-                    input: format!("{name} slot {key:#x}"),
-                    root: leaf.storage_root,
-                    reason: e.to_string(),
-                }
-            })?;
-            out.extend(crate::trie::sibling_candidates(&sp.proof));
+            if !slots.contains(&key) {
+                return Err(WitnessError::malformed(
+                    format!("{}: eth_getProof({addr}) at the block", input.source),
+                    format!("the answer proves slot {key:#x}, which was not asked for"),
+                ));
+            }
+            storage.push((key, sp.proof));
+        }
+        out.push(DeletionProof { address: addr, account_proof: proof.account_proof, storage });
+    }
+    Ok(out)
+}
+
+/// Reveals a collapse sibling by the proof, at block `at` (the parent), of a probe key whose
+/// trie path runs through the sibling's position: an address (account trie) or a slot of the
+/// gap's account (storage trie) found by hashing counters. The proof is verified against the
+/// pre-state root (or the account's storage root). None where no probe key turns up within
+/// the budget.
+async fn probe(client: &Client, input: &BlockInput, gap: &SiblingGap, at: u64) -> Result<Option<Bytes>, WitnessError> {
+    let prefix = &gap.position;
+    // Sixteen times the expected work: a miss has odds of about e^-16.
+    let budget = 16u64.saturating_pow(prefix.len().min(14) as u32 + 1);
+    let p = &client.provider;
+    let name = format!("{}: probe for the collapse sibling {} at 0x{}", input.source, gap.hash, hex_nibbles(prefix));
+    let mismatch = |root: B256, reason: String| WitnessError::ProofMismatch { input: name.clone(), root, reason };
+    let proof = match gap.slot {
+        None => {
+            let Some(addr) = grind(prefix, budget, |i| {
+                let mut a = [0u8; 20];
+                a[..5].copy_from_slice(b"probe");
+                a[12..].copy_from_slice(&i.to_be_bytes());
+                a
+            })
+            .await
+            .map(Address::from) else {
+                return Ok(None);
+            };
+            let proof = client.call("eth_getProof", p.get_proof(addr, Vec::new()).number(at)).await?;
+            let root = input.pre_state.state_root;
+            verify_proof(root, keccak256(addr).as_slice(), &proof.account_proof)
+                .map_err(|e| mismatch(root, e.to_string()))?;
+            proof.account_proof
+        }
+        Some(_) => {
+            let Some(slot) = grind(prefix, budget, |i| U256::from(i).to_be_bytes::<32>()).await else {
+                return Ok(None);
+            };
+            let proof =
+                client.call("eth_getProof", p.get_proof(gap.address, vec![B256::from(slot)]).number(at)).await?;
+            let root = input.pre_state.accounts.get(&gap.address).map(|a| a.storage_root).unwrap_or_default();
+            let sp = proof
+                .storage_proof
+                .into_iter()
+                .next()
+                .ok_or_else(|| mismatch(root, "no storage proof in the answer".into()))?;
+            verify_proof(root, keccak256(slot).as_slice(), &sp.proof).map_err(|e| mismatch(root, e.to_string()))?;
+            sp.proof
+        }
+    };
+    match proof.into_iter().find(|n| keccak256(n) == gap.hash) {
+        Some(n) => Ok(Some(n)),
+        None => {
+            Err(mismatch(input.pre_state.state_root, "the probe key's proof does not pass through the sibling".into()))
         }
     }
-    Ok(out.into_iter().collect())
+}
+
+/// The first `make(i)`, i = 0, 1, ..., below `budget`, whose keccak starts with the nibbles
+/// `prefix`. Runs on the blocking pool: it may take seconds.
+async fn grind<const N: usize>(
+    prefix: &[u8],
+    budget: u64,
+    make: impl Fn(u64) -> [u8; N] + Send + 'static,
+) -> Option<[u8; N]> {
+    let prefix = prefix.to_vec();
+    let search = move || {
+        (0..budget).map(make).find(|k| {
+            let h = keccak256(k);
+            prefix.iter().enumerate().all(|(i, n)| (h[i / 2] >> (4 * (1 - i % 2))) & 0x0f == *n)
+        })
+    };
+    tokio::task::spawn_blocking(search).await.ok().flatten()
+}
+
+fn hex_nibbles(path: &[u8]) -> String {
+    path.iter().map(|n| format!("{n:x}")).collect()
 }

@@ -1,5 +1,10 @@
 //! Our Merkle Patricia Trie: root computation, lookups, proofs and updates, on full tries and on
 //! partial tries rebuilt from proofs. The MPT circuit mirrors this code.
+//!
+//! A deletion from a partial trie may collapse a branch onto a child that the trie knows only by
+//! its hash: [`Trie::collapse_sibling`] names it, [`sibling_candidates`] and
+//! [`extension_children`] read what a proof under the new root tells of it, and
+//! [`Trie::remove_with`] deletes given the fact that it is a branch.
 
 mod node;
 mod state;
@@ -97,9 +102,35 @@ impl Trie {
 
     /// Sets `key` to `value`; an empty value deletes the key.
     pub fn insert(&mut self, key: &[u8], value: Vec<u8>) -> Result<(), TrieError> {
+        if value.is_empty() {
+            return self.remove(key);
+        }
         let path = to_nibbles(key);
         let root = std::mem::take(&mut self.root);
-        let res = if value.is_empty() { delete(root, &path, &path) } else { insert(root, &path, value, &path) };
+        self.settle(insert(root, &path, value, &path))
+    }
+
+    /// Deletes `key` (no-op if absent). Fails with [`TrieError::MissingNode`], leaving the trie
+    /// as it was, where the deletion would collapse a branch onto a sibling known only by its
+    /// hash (see [`Trie::remove_with`]).
+    pub fn remove(&mut self, key: &[u8]) -> Result<(), TrieError> {
+        self.remove_with(key, &|_, _| false)
+    }
+
+    /// Deletes `key`, where a branch left with one child known only by its hash may collapse
+    /// onto it if `is_branch(position, hash)` says that child is a branch: the branch then
+    /// becomes a one-nibble extension over the hash (merged with a parent extension), which
+    /// needs nothing of the child's content. `position` is the child's nibble path from the
+    /// root. Any other unrevealed sibling fails as [`Trie::remove`] does. The caller answers for
+    /// `is_branch`: a wrong `true` gives a wrong root.
+    pub fn remove_with(&mut self, key: &[u8], is_branch: &dyn Fn(&[u8], B256) -> bool) -> Result<(), TrieError> {
+        let path = to_nibbles(key);
+        let root = std::mem::take(&mut self.root);
+        let res = delete(root, &path, &Del { full: &path, is_branch });
+        self.settle(res)
+    }
+
+    fn settle(&mut self, res: Res) -> Result<(), TrieError> {
         match res {
             Ok(n) => {
                 self.root = n;
@@ -112,9 +143,55 @@ impl Trie {
         }
     }
 
-    /// Deletes `key` (no-op if absent).
-    pub fn remove(&mut self, key: &[u8]) -> Result<(), TrieError> {
-        self.insert(key, Vec::new())
+    /// The sibling that deleting `key` would collapse its branch onto: where the key's leaf (or
+    /// the branch's own value) is one of exactly two entries of a branch, the other one, a
+    /// child, with its nibble path from the root. None where the key is absent or its deletion
+    /// collapses nothing. The child may be a [`Node::Hash`] (unrevealed) or embedded in the
+    /// branch (encoding under 32 bytes). Fails where the walk meets an unrevealed node.
+    pub fn collapse_sibling(&self, key: &[u8]) -> Result<Option<Sibling<'_>>, TrieError> {
+        let path = to_nibbles(key);
+        let mut node = &self.root;
+        let mut depth = 0;
+        loop {
+            match node {
+                Node::Empty | Node::Leaf { .. } => return Ok(None),
+                Node::Hash(h) => return Err(missing(*h, &path)),
+                Node::Extension { path: p, child } => {
+                    if !path[depth..].starts_with(p) {
+                        return Ok(None);
+                    }
+                    depth += p.len();
+                    node = child;
+                }
+                Node::Branch { children, value } => {
+                    let empties = match path.get(depth) {
+                        None => value.is_some().then_some(None),
+                        Some(n) => match &children[*n as usize] {
+                            Node::Leaf { path: lp, .. } if lp.as_slice() == &path[depth + 1..] => {
+                                value.is_none().then_some(Some(*n as usize))
+                            }
+                            Node::Leaf { .. } | Node::Empty => return Ok(None),
+                            Node::Hash(h) => return Err(missing(*h, &path)),
+                            child => {
+                                node = child;
+                                depth += 1;
+                                continue;
+                            }
+                        },
+                    };
+                    let Some(slot) = empties else { return Ok(None) };
+                    let rest: Vec<usize> =
+                        (0..16).filter(|j| Some(*j) != slot && !matches!(children[*j], Node::Empty)).collect();
+                    return Ok(match rest.as_slice() {
+                        [j] => {
+                            let position = [&path[..depth], &[*j as u8]].concat();
+                            Some(Sibling { position, node: &children[*j] })
+                        }
+                        _ => None,
+                    });
+                }
+            }
+        }
     }
 
     /// The proof of `key`: the RLP of every node on its path that its parent references by hash,
@@ -171,8 +248,9 @@ impl Trie {
 /// root ends at that merged node. Removing 1, 2, ... leading nibbles from the path of every
 /// leaf and extension in the proof therefore yields `S` among the candidates; the trie uses a
 /// candidate only where a node it already trusts references the candidate's hash. A branch
-/// child cannot be recovered this way (the merged extension holds only its hash). Nodes under
-/// 32 bytes are left out: their parents embed them, so they are never missing.
+/// child cannot be recovered this way (the merged extension holds only its hash; see
+/// [`extension_children`] for what such a proof does tell). Nodes under 32 bytes are left
+/// out: their parents embed them, so they are never missing.
 pub fn sibling_candidates(proof: &[Bytes]) -> Vec<Bytes> {
     let mut out = Vec::new();
     for bytes in proof {
@@ -194,6 +272,84 @@ pub fn sibling_candidates(proof: &[Bytes]) -> Vec<Bytes> {
         }
     }
     out
+}
+
+/// The child a deletion collapses its branch onto ([`Trie::collapse_sibling`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sibling<'a> {
+    /// The child's nibble path from the root: the branch's path and the child's nibble.
+    pub position: Nibbles,
+    /// The child as the trie holds it: a [`Node::Hash`] where it is not revealed.
+    pub node: &'a Node,
+}
+
+impl Sibling<'_> {
+    /// Whether the branch references the child by hash (its encoding is 32 bytes or more, or it
+    /// is unrevealed) rather than embedding it.
+    pub fn is_hashed(&self) -> bool {
+        matches!(self.node, Node::Hash(_)) || self.node.encode().len() >= 32
+    }
+
+    /// The child's hash (keccak of its encoding).
+    pub fn hash(&self) -> B256 {
+        self.node.hash()
+    }
+}
+
+/// A subtree that a proof shows an extension pointing to without revealing it: its nibble
+/// path from the root and its hash.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ExtensionChild {
+    /// Nibble path of the child from the root (the extension's position and path).
+    pub position: Nibbles,
+    /// The child's hash.
+    pub hash: B256,
+}
+
+/// Verifies `proof` of `key` under `root` and returns the proven value (None: proven absent)
+/// and every extension on the key's path whose child the proof does not reveal.
+///
+/// An exclusion proof under a trie's new root, of a key whose deletion collapsed a branch onto
+/// a sibling *branch*, ends in the extension that the collapse left (a one-nibble extension
+/// over the sibling, merged with any parent extension), so the sibling shows up here. In a
+/// well-formed trie an extension's child is a branch: each entry says the subtree at that
+/// position with that hash is a branch, as far as `root` itself can be trusted. That is a
+/// fact about `root`, not a preimage of the hash: it fixes the collapse, but the MPT circuit
+/// cannot check it.
+pub fn extension_children(
+    root: B256,
+    key: &[u8],
+    proof: &[Bytes],
+) -> Result<(Option<Vec<u8>>, Vec<ExtensionChild>), TrieError> {
+    let value = verify_proof(root, key, proof)?;
+    let trie = Trie::from_nodes(root, proof.iter().map(|b| b.as_ref()))?;
+    let path = to_nibbles(key);
+    let mut out = Vec::new();
+    let mut node = &trie.root;
+    let mut depth = 0;
+    loop {
+        match node {
+            Node::Extension { path: p, child } => {
+                if let Node::Hash(h) = child.as_ref() {
+                    out.push(ExtensionChild { position: [&path[..depth], p.as_slice()].concat(), hash: *h });
+                }
+                if !path[depth..].starts_with(p) {
+                    break;
+                }
+                depth += p.len();
+                node = child;
+            }
+            Node::Branch { children, .. } => match path.get(depth) {
+                Some(n) => {
+                    node = &children[*n as usize];
+                    depth += 1;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    Ok((value, out))
 }
 
 fn collect_hashed(node: &Node, out: &mut Vec<Bytes>) {
@@ -329,7 +485,23 @@ fn wrap_ext(path: &[u8], child: Node) -> Node {
     if path.is_empty() { child } else { Node::Extension { path: path.to_vec(), child: Box::new(child) } }
 }
 
-fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
+/// What a deletion needs besides the node: the whole key path (for errors and positions) and
+/// the caller's word on which unrevealed children are branches.
+struct Del<'a> {
+    full: &'a [u8],
+    is_branch: &'a dyn Fn(&[u8], B256) -> bool,
+}
+
+impl Del<'_> {
+    /// Whether the unrevealed child `h` at nibble `j` of the branch at `depth` may be collapsed
+    /// onto as a branch.
+    fn known_branch(&self, depth: usize, j: usize, h: B256) -> bool {
+        (self.is_branch)(&[&self.full[..depth], &[j as u8]].concat(), h)
+    }
+}
+
+fn delete(node: Node, path: &[u8], ctx: &Del) -> Res {
+    let full = ctx.full;
     match node {
         Node::Empty => Ok(Node::Empty),
         Node::Hash(h) => Err((Node::Hash(h), missing(h, full))),
@@ -344,15 +516,17 @@ fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
             if !path.starts_with(&ep) {
                 return Ok(Node::Extension { path: ep, child });
             }
-            match delete(*child, &path[ep.len()..], full) {
+            match delete(*child, &path[ep.len()..], ctx) {
                 Ok(c) => join_ext(ep, c),
                 Err((c, e)) => Err((Node::Extension { path: ep, child: Box::new(c) }, e)),
             }
         }
         Node::Branch { mut children, value } => {
+            let depth = full.len() - path.len();
             // A deletion that would leave this branch with a single child known only by its
-            // hash cannot merge the two: fail before changing anything, so that the trie stays
-            // as it was. (The key empties its slot only if that slot holds the key's own leaf.)
+            // hash (and not known to be a branch) cannot merge the two: fail before changing
+            // anything, so that the trie stays as it was. (The key empties its slot only if
+            // that slot holds the key's own leaf.)
             let empties_slot = match path.split_first() {
                 None => value.is_some(),
                 Some((n, tail)) => {
@@ -366,6 +540,7 @@ fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
                 let keeps_value = slot.is_some() && value.is_some();
                 if let ([j], false) = (rest.as_slice(), keeps_value)
                     && let Node::Hash(h) = children[*j]
+                    && !ctx.known_branch(depth, *j, h)
                 {
                     return Err((Node::Branch { children, value }, missing(h, full)));
                 }
@@ -375,7 +550,7 @@ fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
                 Some((n, tail)) => {
                     let i = *n as usize;
                     let c = std::mem::take(&mut children[i]);
-                    match delete(c, tail, full) {
+                    match delete(c, tail, ctx) {
                         Ok(c) => children[i] = c,
                         Err((c, e)) => {
                             children[i] = c;
@@ -385,7 +560,7 @@ fn delete(node: Node, path: &[u8], full: &[u8]) -> Res {
                     value
                 }
             };
-            normalize_branch(children, value, full)
+            normalize_branch(children, value, depth, ctx)
         }
     }
 }
@@ -400,8 +575,10 @@ fn join_ext(path: Nibbles, child: Node) -> Res {
     })
 }
 
-/// A branch left with fewer than two entries collapses into a leaf or an extension.
-fn normalize_branch(mut children: Box<[Node; 16]>, value: Option<Vec<u8>>, full: &[u8]) -> Res {
+/// A branch left with fewer than two entries collapses into a leaf or an extension. A single
+/// child known only by its hash can be collapsed onto only if it is known to be a branch: it
+/// then sits under a one-nibble extension (`join_ext` keeps a hash as an extension's child).
+fn normalize_branch(mut children: Box<[Node; 16]>, value: Option<Vec<u8>>, depth: usize, ctx: &Del) -> Res {
     let used: Vec<usize> = (0..16).filter(|i| !matches!(children[*i], Node::Empty)).collect();
     match (used.len(), value) {
         (0, None) => Ok(Node::Empty),
@@ -409,9 +586,11 @@ fn normalize_branch(mut children: Box<[Node; 16]>, value: Option<Vec<u8>>, full:
         (1, None) => {
             let i = used[0];
             let child = std::mem::take(&mut children[i]);
-            if let Node::Hash(h) = child {
+            if let Node::Hash(h) = child
+                && !ctx.known_branch(depth, i, h)
+            {
                 children[i] = Node::Hash(h);
-                return Err((Node::Branch { children, value: None }, missing(h, full)));
+                return Err((Node::Branch { children, value: None }, missing(h, ctx.full)));
             }
             join_ext(vec![i as u8], child)
         }

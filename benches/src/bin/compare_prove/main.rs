@@ -2,7 +2,7 @@
 //! times, the proof size and the process's peak memory on one line:
 //!
 //! ```text
-//! compare_prove --prover rebuttal|halo2-axiom --k K [--repeat N]
+//! compare_prove --prover rebuttal|rebuttal-zk|halo2-axiom --k K [--repeat N]
 //! prover=rebuttal k=16 keygen_s=.. keygen_cpu_s=.. prove_s=.. prove_cpu_s=.. prove_median_s=.. \
 //!   proves=N verify_s=.. verify_cpu_s=.. proof_bytes=.. peak_rss_mib=..
 //! ```
@@ -83,6 +83,8 @@ struct Measurement {
 #[derive(Clone, Copy)]
 enum Prover {
     Rebuttal,
+    /// rebuttal with a zero-knowledge key (halo2-axiom always blinds: the like-for-like peer).
+    RebuttalZk,
     Halo2Axiom,
 }
 
@@ -90,12 +92,13 @@ impl Prover {
     fn name(self) -> &'static str {
         match self {
             Prover::Rebuttal => "rebuttal",
+            Prover::RebuttalZk => "rebuttal-zk",
             Prover::Halo2Axiom => "halo2-axiom",
         }
     }
 }
 
-const USAGE: &str = "usage: compare_prove --prover rebuttal|halo2-axiom --k K [--repeat N]";
+const USAGE: &str = "usage: compare_prove --prover rebuttal|rebuttal-zk|halo2-axiom --k K [--repeat N]";
 
 /// At most this many proving runs per process.
 const MAX_REPEAT: usize = 100;
@@ -109,6 +112,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32, usize)
             "--prover" => {
                 prover = Some(match value.as_str() {
                     "rebuttal" => Prover::Rebuttal,
+                    "rebuttal-zk" => Prover::RebuttalZk,
                     "halo2-axiom" => Prover::Halo2Axiom,
                     other => return Err(format!("unknown prover {other:?}\n{USAGE}")),
                 })
@@ -152,7 +156,8 @@ fn peak_rss_mib() -> Result<f64, String> {
 fn run() -> Result<(), String> {
     let (prover, k, repeat) = parse_args(std::env::args().skip(1))?;
     let m = match prover {
-        Prover::Rebuttal => rebuttal_side::run(k, repeat)?,
+        Prover::Rebuttal => rebuttal_side::run(k, repeat, false)?,
+        Prover::RebuttalZk => rebuttal_side::run(k, repeat, true)?,
         Prover::Halo2Axiom => halo2_side::run(k, repeat)?,
     };
     let min = |f: fn(&Timing) -> f64| m.proves.iter().map(f).fold(f64::INFINITY, f64::min);

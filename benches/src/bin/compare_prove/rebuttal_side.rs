@@ -1,13 +1,15 @@
 //! The synthetic circuit on rebuttal.
 
 use ff::Field;
+use rand_chacha::ChaCha20Rng;
+use rand_chacha::rand_core::SeedableRng;
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
 use rebuttal_prover::circuit::{
     AdviceAssignment, AdviceColumn, AssignError, ChallengeValues, Circuit, ConstraintSystem, FixedAssignment,
     FixedColumn, Phase,
 };
-use rebuttal_prover::plonk::{keygen, prove, verify};
+use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config, prove_with_rng, verify};
 use rebuttal_prover::srs::Srs;
 
 use crate::witness::Witness;
@@ -96,13 +98,20 @@ impl Circuit for Synthetic {
     }
 }
 
-pub fn run(k: u32, repeat: usize) -> Result<Measurement, String> {
+/// Keygen, `repeat` proofs and a verification at `2^k` rows; with `zero_knowledge`, a
+/// zero-knowledge key (its blinding drawn from a fixed seed, so that repeated proofs are equal
+/// and the determinism check still applies; the work is the same as with the OS generator).
+pub fn run(k: u32, repeat: usize, zero_knowledge: bool) -> Result<Measurement, String> {
     let srs = Srs::unsafe_setup(k, SRS_SEED).map_err(|e| format!("rebuttal SRS setup: {e:?}"))?;
     let circuit = Synthetic { witness: Witness::generate(1 << k, WITNESS_SEED) };
 
-    let (pk, keygen) = timed(|| keygen(&srs, &circuit, k, &CpuBackend).map_err(|e| format!("rebuttal keygen: {e:?}")))?;
+    let config = KeygenConfig { zero_knowledge };
+    let (pk, keygen) = timed(|| {
+        keygen_with_config(&srs, &circuit, k, &CpuBackend, config).map_err(|e| format!("rebuttal keygen: {e:?}"))
+    })?;
     let (proof, proves) = repeat_proving(repeat, true, || {
-        prove(&pk, &circuit, &CpuBackend).map_err(|e| format!("rebuttal prove: {e:?}"))
+        let mut rng = ChaCha20Rng::seed_from_u64(WITNESS_SEED);
+        prove_with_rng(&pk, &circuit, &CpuBackend, &mut rng).map_err(|e| format!("rebuttal prove: {e:?}"))
     })?;
     let ((), verify) =
         timed(|| verify(pk.vk(), &circuit.instances(), &proof).map_err(|e| format!("rebuttal verify: {e:?}")))?;
