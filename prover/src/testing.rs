@@ -1,7 +1,7 @@
 //! Small circuits that exercise every feature of the constraint system: rotations, copy
 //! constraints into instance columns, fixed and advice (dynamic) lookup tables, and three advice
-//! phases with challenges. The MockProver, prover, verifier and verifier-generator tests all use
-//! them. Each takes its witness as plain values, so tests can build invalid ones.
+//! phases with challenges, lookups batched into shared logUp helpers. The MockProver, prover,
+//! verifier and verifier-generator tests all use them. Each takes its witness as plain values, so tests can build invalid ones.
 
 use ff::Field;
 
@@ -325,6 +325,102 @@ impl Circuit for Rlc {
                 advice.assign_rows(0, &[c.scaled], &scaled)
             }
         }
+    }
+
+    fn instances(&self) -> Vec<Vec<Fr>> {
+        Vec::new()
+    }
+}
+
+/// Lookups of several degrees into one fixed byte table, for logUp batching: lookup `i` reads
+/// advice column `v_i` as `v_i` (degree 1), `q · v_i` (degree 2) or `q · q · v_i` (degree 3),
+/// with `q` a fixed selector on the rows `0..rows`. A degree-5 gate on its own column `w`
+/// (`q · w · (w − 1) · (w − 2) · (w − 3)`: `w` is below 4) sets the constraint system's degree
+/// to 5. A second table (over the same column) that no lookup reads must cost nothing.
+#[derive(Debug, Clone)]
+pub struct LookupBatches {
+    /// The degree (1, 2 or 3) of each lookup's input, in declaration order.
+    pub degrees: Vec<usize>,
+    /// Rows `0..rows` are selected; every column holds `values(i, row)` there and 0 elsewhere.
+    pub rows: usize,
+    /// Cells overwritten after honest assignment: `(lookup, row, value)`.
+    pub overrides: Vec<(usize, usize, u64)>,
+}
+
+/// Columns of [`LookupBatches`].
+#[derive(Debug, Clone)]
+pub struct LookupBatchesConfig {
+    pub q: FixedColumn,
+    pub bytes: FixedColumn,
+    pub v: Vec<AdviceColumn>,
+    pub w: AdviceColumn,
+}
+
+impl LookupBatches {
+    /// The lookups with `degrees`, on 40 rows, honest.
+    pub fn new(degrees: Vec<usize>) -> Self {
+        Self { degrees, rows: 40, overrides: Vec::new() }
+    }
+
+    /// The honest value of lookup `i`'s column at `row` (a byte).
+    pub fn value(&self, i: usize, row: usize) -> u64 {
+        ((row * 37 + i * 11) % 256) as u64
+    }
+
+    /// The name of lookup `i`.
+    pub fn lookup_name(i: usize) -> String {
+        format!("v[{i}] is a byte")
+    }
+}
+
+impl Circuit for LookupBatches {
+    type Config = LookupBatchesConfig;
+
+    fn configure(&self, cs: &mut ConstraintSystem) -> LookupBatchesConfig {
+        let q = cs.named_fixed("q");
+        let (bytes, table) = byte_table(cs);
+        cs.lookup_table("bytes, unused", vec![bytes.cur()]);
+        let v: Vec<AdviceColumn> =
+            (0..self.degrees.len()).map(|i| cs.named_advice(format!("v[{i}]"), Phase::First)).collect();
+        for (i, (&column, &degree)) in v.iter().zip(&self.degrees).enumerate() {
+            let input = (1..degree).fold(column.cur(), |e, _| q.cur() * e);
+            cs.lookup(Self::lookup_name(i), vec![input], table);
+        }
+        let w = cs.named_advice("w", Phase::First);
+        let below_4 = (0..4u64).fold(q.cur(), |e, k| e * (w.cur() - crate::circuit::Expression::constant(k)));
+        cs.create_gate("w below 4", [("w ∈ {0, 1, 2, 3}", below_4)]);
+        LookupBatchesConfig { q, bytes, v, w }
+    }
+
+    fn assign_fixed(&self, c: &LookupBatchesConfig, fixed: &mut FixedAssignment<'_>) -> Result<(), AssignError> {
+        assign_byte_table(fixed, c.bytes)?;
+        for row in 0..self.rows {
+            fixed.set(c.q, row, Fr::ONE)?;
+        }
+        Ok(())
+    }
+
+    fn assign_advice(
+        &self,
+        c: &LookupBatchesConfig,
+        phase: Phase,
+        _: &ChallengeValues<'_>,
+        advice: &mut AdviceAssignment<'_>,
+    ) -> Result<(), AssignError> {
+        if phase != Phase::First {
+            return Ok(());
+        }
+        for row in 0..self.rows {
+            advice.set(c.w, row, fr((row % 4) as u64))?;
+            for (i, &column) in c.v.iter().enumerate() {
+                advice.set(column, row, fr(self.value(i, row)))?;
+            }
+        }
+        for &(i, row, value) in &self.overrides {
+            let column = *c.v.get(i).ok_or_else(|| AssignError::Circuit(format!("no lookup {i}")))?;
+            advice.set(column, row, fr(value))?;
+        }
+        Ok(())
     }
 
     fn instances(&self) -> Vec<Vec<Fr>> {

@@ -246,6 +246,11 @@ fn degree_blinding_and_committed_columns() {
     assert_eq!(cs.max_advice_queries(), 3);
     assert_eq!(cs.blinding_factors(), 5);
     assert_eq!(cs.usable_rows(4), 16 - 6);
+    // logUp: m and φ for the table; the lookup (degree 2) does not fit in the running-sum step
+    // beside the table's fraction (2 + 1 + 2 > 4), so it has a helper of its own.
+    let plan = cs.logup_plan();
+    assert_eq!((plan.degree, plan.tables.len(), plan.tables[0].in_running_sum.len()), (4, 1, 0));
+    assert_eq!(plan.tables[0].helpers, vec![vec![0]]);
     let committed = cs.committed_columns();
-    assert_eq!((committed.advice, committed.lookup, committed.permutation, committed.quotient), (2, 4, 1, 3));
+    assert_eq!((committed.advice, committed.lookup, committed.permutation, committed.quotient), (2, 3, 1, 3));
 }

@@ -60,3 +60,38 @@ impl fmt::Display for KeccakStats {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rebuttal_prover::plonk::argument::Extended;
+
+    use super::*;
+    use crate::keccak::{MAX_CHUNK_BITS, MIN_CHUNK_BITS};
+
+    #[test]
+    fn logup_batching_keeps_the_quotient_domain_and_meets_the_cost_target() {
+        for chunk_bits in MIN_CHUNK_BITS..=MAX_CHUNK_BITS {
+            let (cs, _) = keccak_constraint_system(chunk_bits).unwrap();
+            let plan = cs.logup_plan();
+            // A higher degree, but the same extended domain for the quotient.
+            assert!(plan.degree >= cs.degree());
+            assert_eq!(plan.degree.next_power_of_two(), cs.degree().next_power_of_two(), "{chunk_bits} bits");
+            let ext = Extended::new(&cs);
+            for (name, e) in &ext.constraints {
+                assert!(e.degree() <= plan.degree, "{chunk_bits} bits: {name}");
+            }
+            // Every lookup is in exactly one group.
+            let mut grouped: Vec<usize> = plan
+                .tables
+                .iter()
+                .flat_map(|t| t.in_running_sum.iter().chain(t.helpers.iter().flatten()))
+                .copied()
+                .collect();
+            grouped.sort();
+            assert_eq!(grouped, (0..cs.lookups().len()).collect::<Vec<_>>());
+        }
+        // ≤ 30,000 committed cells per keccak-f (7-bit chunks; 39,475 before batching).
+        let stats = keccak_stats(7, 19).unwrap();
+        assert!(stats.committed_cells_per_permutation <= 30_000, "{}", stats.committed_cells_per_permutation);
+    }
+}

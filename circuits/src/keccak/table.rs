@@ -1,5 +1,6 @@
 //! The fixed lookup table `(tag, input, output)` every normalisation reads, three tables in one
-//! (one multiplicity, helper and running-sum column instead of three of each):
+//! (one multiplicity and one running-sum column instead of three of each, and its lookups can
+//! share logUp helper columns across tags):
 //!
 //! - [`PARITY`]: every `c`-digit sparse value with digits `0..=5` → the parity of each digit;
 //! - [`CHI`]: every `c`-digit sparse value with digits `0..=4` → χ of each digit, where the digit

@@ -10,23 +10,26 @@
 //! - **Lookups** (logUp): for every usable row, the tuple of input expressions must equal the
 //!   tuple of table expressions at some usable row of the table. Tables may be built from fixed
 //!   *or advice* columns. Several lookups may share one table; the prover commits one
-//!   multiplicity column per table.
+//!   multiplicity column per table that some lookup reads.
 //! - **Copy constraints** tie two cells of equality-enabled columns (fixed, advice or instance)
 //!   in usable rows.
 //!
 //! # Argument layout (committed columns beyond the circuit's own advice)
 //!
-//! - per lookup table: a multiplicity column `m`, a helper `1/(β + t)` and a running sum;
-//! - per lookup: a helper `1/(β + f)` over its θ-compressed input tuple;
-//!   (helper constraints are multiplied by `l_active`, so their degree is the tuple's plus 2);
+//! - per lookup table that some lookup reads: a multiplicity column `m` and a running sum `φ`;
+//! - logUp helpers: the lookups of one table share helper columns `Σ_j 1/(β + f_j)` in groups
+//!   whose constraint stays within the proof's degree; the first lookups (as many as fit) are
+//!   summed in the table's running-sum step itself ([`super::logup`] has the layout and its
+//!   soundness argument, [`ConstraintSystem::logup_plan`] the groups);
 //! - permutation: `⌈e / (d − 2)⌉` grand-product columns for `e` equality-enabled columns and
 //!   constraint-system degree `d`;
-//! - quotient: `d − 1` pieces.
+//! - quotient: [`ConstraintSystem::proof_degree`] − 1 pieces.
 
 use std::collections::BTreeSet;
 
 use super::column::{AdviceColumn, Challenge, Column, ColumnKind, FixedColumn, InstanceColumn, Phase};
 use super::expression::Expression;
+use super::logup::LogUpPlan;
 
 /// A named polynomial that a gate constrains to zero on every row.
 #[derive(Debug, Clone)]
@@ -377,10 +380,23 @@ impl ConstraintSystem {
         inputs.chain(tables).max().unwrap_or(0)
     }
 
-    /// Degree of the whole constraint system: the quotient is split into `degree − 1` pieces.
-    /// At least 3, so the permutation argument can take one column per grand-product chunk.
+    /// Degree of the constraint system with one logUp helper per lookup: the gates' and the
+    /// single helpers' degree, at least 3 so the permutation argument can take one column per
+    /// grand-product chunk. The proof's degree ([`Self::proof_degree`]) may be higher, up to
+    /// the next power of two, where batching lookups saves more columns than the extra
+    /// quotient pieces cost.
     pub fn degree(&self) -> usize {
         3.max(self.max_gate_degree()).max(self.max_lookup_degree())
+    }
+
+    /// Which lookups share logUp helper columns ([`LogUpPlan::new`]).
+    pub fn logup_plan(&self) -> LogUpPlan {
+        LogUpPlan::new(self)
+    }
+
+    /// Degree of the proof's constraints: the quotient is split into `proof_degree − 1` pieces.
+    pub fn proof_degree(&self) -> usize {
+        self.logup_plan().degree
     }
 
     /// Largest number of distinct rotations at which any advice column is queried.
@@ -426,11 +442,12 @@ impl ConstraintSystem {
 
     /// Columns the prover commits per proof: advice, lookup and permutation helpers, quotient.
     pub fn committed_columns(&self) -> CommittedColumns {
+        let plan = self.logup_plan();
         CommittedColumns {
             advice: self.advice.len(),
-            lookup: 3 * self.tables.len() + self.lookups.len(),
+            lookup: plan.committed_columns(),
             permutation: self.permutation_columns(),
-            quotient: self.degree() - 1,
+            quotient: plan.degree - 1,
         }
     }
 }
@@ -440,7 +457,7 @@ impl ConstraintSystem {
 pub struct CommittedColumns {
     /// The circuit's own advice columns.
     pub advice: usize,
-    /// logUp multiplicities, helpers and running sums.
+    /// logUp multiplicities, group helpers and running sums.
     pub lookup: usize,
     /// Permutation grand products.
     pub permutation: usize,

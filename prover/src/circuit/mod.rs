@@ -10,6 +10,7 @@ mod assignment;
 mod column;
 mod cs;
 mod expression;
+pub mod logup;
 mod program;
 mod stats;
 mod synthesis;
@@ -18,6 +19,7 @@ pub use assignment::{AdviceAssignment, AssignError, ChallengeValues, FixedAssign
 pub use column::{AdviceColumn, Cell, Challenge, Column, ColumnKind, FixedColumn, InstanceColumn, Phase, Rotation};
 pub use cs::{CommittedColumns, ConfigError, Constraint, ConstraintSystem, Gate, Lookup, MAX_ROTATION, Table, TableId};
 pub use expression::{Expression, Query};
+pub use logup::LogUpPlan;
 pub use program::Program;
 pub use stats::CircuitStats;
 pub use synthesis::{Layout, SynthesisError, assign_advice_phase, instance_columns};

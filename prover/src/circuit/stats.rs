@@ -25,9 +25,15 @@ pub struct CircuitStats {
     pub gates: usize,
     pub constraints: usize,
     pub max_gate_degree: usize,
+    /// The constraint system's degree ([`ConstraintSystem::degree`]).
     pub degree: usize,
+    /// The proof's degree ([`ConstraintSystem::proof_degree`]): higher where batching lookups
+    /// into shared logUp helpers pays for the extra quotient pieces.
+    pub proof_degree: usize,
     pub lookups: usize,
     pub lookup_tables: usize,
+    /// Committed logUp helper columns (each sums the fractions of one group of lookups).
+    pub logup_helpers: usize,
     pub equality_columns: usize,
     pub copy_constraints: usize,
     pub committed: CommittedColumns,
@@ -36,6 +42,7 @@ pub struct CircuitStats {
 impl CircuitStats {
     /// Statistics of a constraint system with its fixed columns, copies and (optionally) advice.
     pub fn new(cs: &ConstraintSystem, k: u32, fixed: &[Vec<Fr>], advice: &[Vec<Fr>], copies: usize) -> Self {
+        let plan = cs.logup_plan();
         let rows_used = fixed.iter().chain(advice).map(|c| last_nonzero(c)).max().unwrap_or(0);
         let mut advice_columns = [0; 3];
         for phase in Phase::ALL {
@@ -54,8 +61,10 @@ impl CircuitStats {
             constraints: cs.gates().iter().map(|g| g.constraints.len()).sum(),
             max_gate_degree: cs.max_gate_degree(),
             degree: cs.degree(),
+            proof_degree: plan.degree,
             lookups: cs.lookups().len(),
             lookup_tables: cs.tables().len(),
+            logup_helpers: plan.helper_columns(),
             equality_columns: cs.equality_columns().len(),
             copy_constraints: copies,
             committed: cs.committed_columns(),
@@ -101,8 +110,20 @@ impl fmt::Display for CircuitStats {
             "gates            {} ({} constraints), max gate degree {}",
             self.gates, self.constraints, self.max_gate_degree
         )?;
-        writeln!(f, "degree           {} (quotient in {} pieces)", self.degree, self.committed.quotient)?;
-        writeln!(f, "lookups          {} into {} tables", self.lookups, self.lookup_tables)?;
+        if self.proof_degree == self.degree {
+            writeln!(f, "degree           {} (quotient in {} pieces)", self.degree, self.committed.quotient)?;
+        } else {
+            writeln!(
+                f,
+                "degree           {}, {} with logUp batching (quotient in {} pieces)",
+                self.degree, self.proof_degree, self.committed.quotient
+            )?;
+        }
+        writeln!(
+            f,
+            "lookups          {} into {} tables ({} logUp helper columns)",
+            self.lookups, self.lookup_tables, self.logup_helpers
+        )?;
         writeln!(f, "copy constraints {} over {} equality columns", self.copy_constraints, self.equality_columns)?;
         writeln!(
             f,

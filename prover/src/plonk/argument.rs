@@ -5,15 +5,21 @@
 //!
 //! Added fixed columns: one permutation column σ per equality-enabled column, the Lagrange
 //! selectors `l_0`, `l_last` (the row after the usable rows), `l_active` (1 on usable rows), and
-//! `x` (ω^i at row i). Added advice columns (committed after every circuit phase): per table a
-//! multiplicity `m`; then per lookup an input helper `1/(β + f)`, per table a table helper
-//! `1/(β + t)` and a running sum `φ`, and the permutation grand products `z`. Added challenges:
-//! θ (tuple compression), β and γ.
+//! `x` (ω^i at row i). Added advice columns (committed after every circuit phase): per table that
+//! some lookup reads a multiplicity `m`; then the logUp group helpers `Σ_j 1/(β + f_j)` (table by
+//! table, in [`LogUpPlan`] order), per such table a running sum `φ`, and the permutation grand
+//! products `z`. Added challenges: θ (tuple compression), β and γ.
+//!
+//! logUp constraints per table ([`crate::circuit::logup`] has the soundness argument): one per
+//! helper `g` over its lookups `f_j`, `l_active · (g · Π_j (β + f_j) − Σ_j Π_{i≠j} (β + f_i))`;
+//! the running-sum step, the same form over the table's own fraction `−m/(β + t)` and the lookups
+//! the plan puts there, with `φ' − φ − Σ g` in place of `g`; and `φ` starting and ending at 0.
 
 use ff::{Field, PrimeField};
 
 use crate::arith::Fr;
-use crate::circuit::{AdviceColumn, Challenge, Column, ConstraintSystem, Expression, FixedColumn, Phase};
+use crate::circuit::logup::{Fraction, denominator, fraction_sum_constraint};
+use crate::circuit::{AdviceColumn, Challenge, Column, ConstraintSystem, Expression, FixedColumn, LogUpPlan, Phase};
 
 /// The circuit's constraint system extended with the argument columns.
 #[derive(Debug, Clone)]
@@ -29,13 +35,14 @@ pub struct Extended {
     pub l_last: FixedColumn,
     pub l_active: FixedColumn,
     pub x: FixedColumn,
-    /// Per table.
+    /// Which lookups share helper columns; `logup.tables[i]` is the table of `multiplicity[i]`,
+    /// `helpers[i]` and `running_sum[i]`.
+    pub logup: LogUpPlan,
+    /// Per table that some lookup reads.
     pub multiplicity: Vec<AdviceColumn>,
-    /// Per lookup.
-    pub input_inverse: Vec<AdviceColumn>,
-    /// Per table.
-    pub table_inverse: Vec<AdviceColumn>,
-    /// Per table.
+    /// Per table that some lookup reads, one per helper group of [`LogUpPlan`].
+    pub helpers: Vec<Vec<AdviceColumn>>,
+    /// Per table that some lookup reads.
     pub running_sum: Vec<AdviceColumn>,
     /// Per permutation chunk.
     pub z: Vec<AdviceColumn>,
@@ -83,18 +90,31 @@ impl Extended {
         let x = ext.named_fixed("x");
         // The phase labels of the argument columns and challenges are internal: the prover
         // commits them in its own rounds after the circuit's three phases.
-        let multiplicity: Vec<AdviceColumn> =
-            cs.tables().iter().map(|t| ext.named_advice(format!("m[{}]", t.name), Phase::Third)).collect();
+        let logup = LogUpPlan::new(cs);
+        let table_name = |t: usize| &cs.tables()[t].name;
+        let multiplicity: Vec<AdviceColumn> = logup
+            .tables
+            .iter()
+            .map(|g| ext.named_advice(format!("m[{}]", table_name(g.table)), Phase::Third))
+            .collect();
         let theta = ext.challenge_usable_after(Phase::Second);
         let beta = ext.challenge_usable_after(Phase::Second);
         let gamma = ext.challenge_usable_after(Phase::Second);
         let y = ext.challenge_usable_after(Phase::Second);
-        let input_inverse: Vec<AdviceColumn> =
-            cs.lookups().iter().map(|l| ext.named_advice(format!("1/(β+f)[{}]", l.name), Phase::Third)).collect();
-        let table_inverse: Vec<AdviceColumn> =
-            cs.tables().iter().map(|t| ext.named_advice(format!("1/(β+t)[{}]", t.name), Phase::Third)).collect();
-        let running_sum: Vec<AdviceColumn> =
-            cs.tables().iter().map(|t| ext.named_advice(format!("φ[{}]", t.name), Phase::Third)).collect();
+        let helpers: Vec<Vec<AdviceColumn>> = logup
+            .tables
+            .iter()
+            .map(|g| {
+                (0..g.helpers.len())
+                    .map(|h| ext.named_advice(format!("Σ1/(β+f)[{} #{h}]", table_name(g.table)), Phase::Third))
+                    .collect()
+            })
+            .collect();
+        let running_sum: Vec<AdviceColumn> = logup
+            .tables
+            .iter()
+            .map(|g| ext.named_advice(format!("φ[{}]", table_name(g.table)), Phase::Third))
+            .collect();
         let chunk = degree - 2;
         let z: Vec<AdviceColumn> =
             (0..equality.len().div_ceil(chunk)).map(|j| ext.named_advice(format!("z_{j}"), Phase::Third)).collect();
@@ -111,36 +131,41 @@ impl Extended {
         let one = Expression::one();
         let (theta_e, beta_e, gamma_e) = (theta.expr(), beta.expr(), gamma.expr());
 
-        // logUp: per lookup and table, the inverse helpers; per table, the running sum.
-        for (l, lookup) in cs.lookups().iter().enumerate() {
-            let f = Expression::rlc(&lookup.inputs, &theta_e);
-            let h = input_inverse[l].cur();
-            constraints.push((
-                format!("lookup `{}` input inverse", lookup.name),
-                active.clone() * (h * (beta_e.clone() + f) - one.clone()),
-            ));
-        }
-        for (t, table) in cs.tables().iter().enumerate() {
-            let tuple = Expression::rlc(&table.columns, &theta_e);
-            let h = table_inverse[t].cur();
-            constraints.push((
-                format!("table `{}` inverse", table.name),
-                active.clone() * (h.clone() * (beta_e.clone() + tuple) - one.clone()),
-            ));
-            let inputs = cs
-                .lookups()
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.table.index() == t)
-                .fold(Expression::zero(), |acc, (l, _)| acc + input_inverse[l].cur());
-            let phi = running_sum[t];
+        // logUp: per table, one constraint per helper group, the running-sum step (which holds
+        // the table's fraction and the lookups the plan puts there) and its two ends.
+        let lookup_fraction = |l: usize| Fraction {
+            numerator: None,
+            denominator: denominator(&cs.lookups()[l].inputs, &theta_e, &beta_e),
+        };
+        let names = |lookups: &[usize]| {
+            lookups.iter().map(|&l| format!("`{}`", cs.lookups()[l].name)).collect::<Vec<_>>().join(", ")
+        };
+        for (i, groups) in logup.tables.iter().enumerate() {
+            let table = &cs.tables()[groups.table];
+            for (h, lookups) in groups.helpers.iter().enumerate() {
+                let fractions: Vec<Fraction> = lookups.iter().map(|&l| lookup_fraction(l)).collect();
+                constraints.push((
+                    format!("table `{}` helper {h} = Σ 1/(β+f) over {}", table.name, names(lookups)),
+                    fraction_sum_constraint(active.clone(), helpers[i][h].cur(), &fractions),
+                ));
+            }
+            let phi = running_sum[i];
+            let step = helpers[i].iter().fold(phi.next() - phi.cur(), |acc, g| acc - g.cur());
+            let table_fraction = Fraction {
+                numerator: Some(-multiplicity[i].cur()),
+                denominator: denominator(&table.columns, &theta_e, &beta_e),
+            };
+            let fractions: Vec<Fraction> = std::iter::once(table_fraction)
+                .chain(groups.in_running_sum.iter().map(|&l| lookup_fraction(l)))
+                .collect();
             constraints.push((
                 format!("table `{}` running sum step", table.name),
-                active.clone() * (phi.next() - phi.cur() - (inputs - multiplicity[t].cur() * h)),
+                fraction_sum_constraint(active.clone(), step, &fractions),
             ));
             constraints.push((format!("table `{}` running sum starts at 0", table.name), l0.cur() * phi.cur()));
             constraints.push((format!("table `{}` running sum ends at 0", table.name), l_last.cur() * phi.cur()));
         }
+        debug_assert!(constraints.iter().all(|(_, e)| e.degree() <= logup.degree));
 
         // Permutation: grand products over chunks of the equality columns.
         let value = |c: Column| match c {
@@ -180,9 +205,9 @@ impl Extended {
             l_last,
             l_active,
             x,
+            logup,
             multiplicity,
-            input_inverse,
-            table_inverse,
+            helpers,
             running_sum,
             z,
             theta,

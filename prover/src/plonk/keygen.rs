@@ -17,8 +17,10 @@ use crate::circuit::{Circuit, Column, Layout, SynthesisError};
 use crate::encoding::{g1_to_bytes, g2_to_bytes};
 use crate::srs::Srs;
 
-/// Version of the proof system (and of the verifying-key digest input).
-pub const PROTOCOL_VERSION: u32 = 1;
+/// Version of the proof system (and of the verifying-key digest input). Version 2: logUp
+/// lookups of one table share helper columns and the table's fraction moved into the running-sum
+/// step ([`crate::circuit::logup`]); the proof's columns, constraints and degree changed.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Why keygen failed.
 #[derive(Debug, thiserror::Error)]

@@ -10,8 +10,10 @@
 //! secrecy, and deterministic proofs are reproducible.
 
 pub mod argument;
+mod diagnose;
 mod keygen;
 mod lagrange;
+mod logup;
 mod pk_bytes;
 mod poly;
 pub mod proof;

@@ -1,6 +1,6 @@
 //! Proving keys to bytes and back.
 //!
-//! # Layout (version 1), big-endian
+//! # Layout (version 2, as the verifying key's), big-endian
 //!
 //! ```text
 //! "RBPK"  u32 version  u32 vk_length  vk bytes (see the verifying-key layout)

@@ -1,16 +1,18 @@
 //! The proof's layout, shared by prover and verifier.
 //!
-//! # Proof bytes (version 1)
+//! # Proof bytes (version 2)
 //!
 //! A proof has no header: its layout is fixed by the verifying key. In order, G1 points as 64
 //! bytes `x ‖ y` and scalars as 32 bytes, all big-endian:
 //!
 //! 1. the circuit's advice commitments, phase by phase, each phase in column order;
-//! 2. one multiplicity commitment per lookup table;
-//! 3. the input-inverse commitments (per lookup), table-inverse and running-sum commitments (per
-//!    table), and the permutation grand-product commitments (per chunk);
+//! 2. one multiplicity commitment per lookup table that some lookup reads;
+//! 3. the logUp group-helper commitments (table by table, each table's helpers in
+//!    [`crate::circuit::LogUpPlan`] order), the running-sum commitments (per table that some
+//!    lookup reads), and the permutation grand-product commitments (per chunk);
 //! 4. the quotient pieces' commitments ([`super::zk::quotient_layout`]: `degree − 1` of them,
-//!    one more with zero-knowledge from degree 3 on);
+//!    `degree` being the logUp plan's, at least the constraint system's; one more with
+//!    zero-knowledge from degree 3 on);
 //! 5. the evaluations, in [`ProofShape::queries`] order;
 //! 6. the SHPLONK commitments `W` and `W'`.
 
@@ -60,14 +62,7 @@ impl ProofShape {
             phase_columns[a.phase().index()].push(a.index());
         }
         let round_a = ext.multiplicity.iter().map(|c| c.index()).collect();
-        let round_b = ext
-            .input_inverse
-            .iter()
-            .chain(&ext.table_inverse)
-            .chain(&ext.running_sum)
-            .chain(&ext.z)
-            .map(|c| c.index())
-            .collect();
+        let round_b = ext.helpers.iter().flatten().chain(&ext.running_sum).chain(&ext.z).map(|c| c.index()).collect();
         let degree = ext.constraints.iter().map(|(_, e)| e.degree()).max().unwrap_or(0).max(ext.cs.degree());
         let (quotient_pieces, _) = quotient_layout(degree, 1 << k, ext.zero_knowledge);
 

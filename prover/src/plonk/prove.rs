@@ -10,7 +10,9 @@ use rand_core::RngCore;
 use rayon::prelude::*;
 
 use super::argument::{Extended, delta_power};
+use super::diagnose::{Failing, failing_constraints};
 use super::keygen::{ProvingKey, interpolate_all};
+use super::logup::{self, Forge, Stage};
 use super::poly::{divide_by_linear, evaluate, interpolate};
 use super::proof::{Poly, ProofShape};
 use super::quotient::{QuotientInput, numerator_vanishes, quotient_pieces};
@@ -40,7 +42,13 @@ pub enum ProveError {
 const BLOCK: usize = 32;
 
 /// Evaluates each output of `program` on rows `0..rows`: `result[output][row]`.
-fn evaluate_rows(program: &Program, columns: Columns<'_>, rows: usize, n: usize, challenges: &[Fr]) -> Vec<Vec<Fr>> {
+pub(super) fn evaluate_rows(
+    program: &Program,
+    columns: Columns<'_>,
+    rows: usize,
+    n: usize,
+    challenges: &[Fr],
+) -> Vec<Vec<Fr>> {
     let bound = columns.bind(program);
     let outputs = program.num_outputs();
     let blocks: Vec<Vec<Vec<Fr>>> = (0..rows.div_ceil(BLOCK))
@@ -119,6 +127,19 @@ pub fn prove_with_rng<C: Circuit>(
     backend: &dyn Backend,
     rng: &mut dyn RngCore,
 ) -> Result<Vec<u8>, ProveError> {
+    prove_forging(pk, circuit, backend, rng, &|_, _, _| {}).map(|(proof, _)| proof)
+}
+
+/// [`prove_with_rng`], letting `forge` change the logUp columns at each [`Stage`] (soundness
+/// tests). Also returns the constraints that fail on the domain, as `(index in
+/// ext.constraints, row)` (empty for a satisfying witness).
+pub(crate) fn prove_forging<C: Circuit>(
+    pk: &ProvingKey,
+    circuit: &C,
+    backend: &dyn Backend,
+    rng: &mut dyn RngCore,
+    forge: &Forge<'_>,
+) -> Result<(Vec<u8>, Failing), ProveError> {
     let vk = &pk.vk;
     let ext: &Extended = &vk.ext;
     let k = vk.k;
@@ -170,26 +191,12 @@ pub fn prove_with_rng<C: Circuit>(
     }
 
     // logUp multiplicities.
-    let tables = layout.cs.tables();
-    let lookups = layout.cs.lookups();
-    for (t, table) in tables.iter().enumerate() {
-        let columns = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
-        let rows = transpose(evaluate_rows(&Program::compile(&table.columns), columns, usable, n, &challenges));
-        let mut first_row: HashMap<&Vec<Fr>, usize> = HashMap::with_capacity(rows.len());
-        for (r, tuple) in rows.iter().enumerate() {
-            first_row.entry(tuple).or_insert(r);
-        }
-        let mut m = vec![0u64; n];
-        for lookup in lookups.iter().filter(|l| l.table.index() == t) {
-            let inputs = transpose(evaluate_rows(&Program::compile(&lookup.inputs), columns, usable, n, &challenges));
-            for tuple in &inputs {
-                if let Some(&r) = first_row.get(tuple) {
-                    m[r] += 1;
-                }
-            }
-        }
-        advice[ext.multiplicity[t].index()] = m.into_iter().map(Fr::from).collect();
+    let columns = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
+    let multiplicities = logup::multiplicities(ext, columns, usable, n, &challenges);
+    for (&column, m) in ext.multiplicity.iter().zip(multiplicities) {
+        advice[column.index()] = m;
     }
+    forge(Stage::Multiplicities, ext, &mut advice);
     for &col in &shape.round_a {
         blind(&mut advice[col], usable);
         advice_coeffs[col] = c.commit_values(&advice[col])?;
@@ -200,33 +207,20 @@ pub fn prove_with_rng<C: Circuit>(
     let (beta, gamma) = (challenges[ext.beta.index()], challenges[ext.gamma.index()]);
 
     // logUp helpers and running sums.
-    let inverse_of = |exprs: &[crate::circuit::Expression], advice: &[Vec<Fr>]| -> Vec<Fr> {
-        let columns = Columns { fixed: &pk.fixed_values, advice, instance: &instance_values };
-        let compressed = crate::circuit::Expression::rlc(exprs, &ext.theta.expr());
-        let mut v = evaluate_rows(&Program::compile([&compressed]), columns, usable, n, &challenges).remove(0);
-        v.par_iter_mut().for_each(|x| *x += beta);
-        v.batch_invert();
-        v.resize(n, Fr::ZERO);
-        v
-    };
-    for (l, lookup) in lookups.iter().enumerate() {
-        advice[ext.input_inverse[l].index()] = inverse_of(&lookup.inputs, &advice);
-    }
-    for (t, table) in tables.iter().enumerate() {
-        let h_t = inverse_of(&table.columns, &advice);
-        let mut phi = vec![Fr::ZERO; n];
-        for r in 0..usable {
-            let inputs: Fr = lookups
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.table.index() == t)
-                .map(|(l, _)| advice[ext.input_inverse[l].index()][r])
-                .sum();
-            phi[r + 1] = phi[r] + inputs - advice[ext.multiplicity[t].index()][r] * h_t[r];
+    let columns = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
+    let helpers = logup::helpers(ext, columns, usable, n, &challenges);
+    for (table_helpers, values) in ext.helpers.iter().zip(helpers) {
+        for (&column, g) in table_helpers.iter().zip(values) {
+            advice[column.index()] = g;
         }
-        advice[ext.table_inverse[t].index()] = h_t;
-        advice[ext.running_sum[t].index()] = phi;
     }
+    forge(Stage::Helpers, ext, &mut advice);
+    let columns = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
+    let running_sums = logup::running_sums(ext, columns, usable, n, &challenges);
+    for (&column, phi) in ext.running_sum.iter().zip(running_sums) {
+        advice[column.index()] = phi;
+    }
+    forge(Stage::RunningSums, ext, &mut advice);
 
     // Permutation grand products.
     let value_column = |col: Column| -> &Vec<Fr> {
@@ -274,6 +268,14 @@ pub fn prove_with_rng<C: Circuit>(
     challenges[ext.y.index()] = c.transcript.challenge();
     let values = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
     let vanishes = numerator_vanishes(ext, values, n, &challenges);
+    let failing = if vanishes { Vec::new() } else { failing_constraints(ext, values, n, &challenges) };
+    if let Some(&(c, row)) = failing.first() {
+        tracing::warn!(
+            "the witness fails {} constraint rows (the verifier will reject); first: `{}` at row {row}",
+            failing.len(),
+            ext.constraints[c].0
+        );
+    }
     drop(advice);
 
     // The quotient, one sub-coset of the extended coset at a time.
@@ -368,11 +370,5 @@ pub fn prove_with_rng<C: Circuit>(
     let pi = divide_by_linear(&l, u);
     c.commit_coeffs(&pi)?;
     debug_assert_eq!(c.proof.len(), shape.proof_len());
-    Ok(c.proof)
-}
-
-/// `[output][row]` → `[row][output]`.
-fn transpose(columns: Vec<Vec<Fr>>) -> Vec<Vec<Fr>> {
-    let rows = columns.first().map_or(0, Vec::len);
-    (0..rows).map(|r| columns.iter().map(|c| c[r]).collect()).collect()
+    Ok((c.proof, failing))
 }

@@ -1,5 +1,19 @@
 //! A canonical byte encoding of a circuit's extended shape, hashed into the verifying key's
 //! digest so that a proof for one circuit can never verify against another's key.
+//!
+//! # Layout (protocol version 2), big-endian `u32`s
+//!
+//! ```text
+//! #fixed  #circuit fixed  #advice  #circuit advice  { u8 phase } per advice column
+//! #instance  { str name } per fixed, advice and instance column
+//! #challenges { u8 phase }   #equality { column }   reserved rows   cs degree
+//! logUp: bound  proof degree  #tables { table, #running-sum lookups { lookup },
+//!                                       #helpers { #lookups { lookup } } }
+//! #constraints { str name, expr }
+//! ```
+//!
+//! The logUp groups are implied by the constraints; they are written out too so that the digest
+//! names the layout directly.
 
 use ff::PrimeField;
 
@@ -87,6 +101,20 @@ pub fn encode_shape(ext: &Extended) -> Vec<u8> {
     }
     put_u32(&mut out, cs.reserved_rows());
     put_u32(&mut out, cs.degree());
+    let logup = &ext.logup;
+    put_u32(&mut out, logup.bound);
+    put_u32(&mut out, logup.degree);
+    put_u32(&mut out, logup.tables.len());
+    for groups in &logup.tables {
+        put_u32(&mut out, groups.table);
+        put_u32(&mut out, groups.in_running_sum.len());
+        groups.in_running_sum.iter().for_each(|&l| put_u32(&mut out, l));
+        put_u32(&mut out, groups.helpers.len());
+        for lookups in &groups.helpers {
+            put_u32(&mut out, lookups.len());
+            lookups.iter().for_each(|&l| put_u32(&mut out, l));
+        }
+    }
     put_u32(&mut out, ext.constraints.len());
     for (name, e) in &ext.constraints {
         put_u32(&mut out, name.len());

@@ -1,6 +1,6 @@
 //! Verifying keys to bytes and back.
 //!
-//! # Layout (version 1), big-endian throughout
+//! # Layout (version 2), big-endian throughout
 //!
 //! ```text
 //! "RBVK"  u32 version  u32 k  u8 options (bit 0: zero-knowledge; other bits zero)
@@ -24,6 +24,11 @@
 //! rotation)`, `2 challenge(u32)`, `3 negated(e)`, `4 sum(e, e)`, `5 product(e, e)`,
 //! `6 scaled(e, 32-byte LE repr)`. G1 points are 64 bytes `x ‖ y`, G2 points 128 bytes in EVM
 //! order. Decoding never panics: every count, tag, index and point is checked.
+//!
+//! The argument's layout is not stored: it is derived from the circuit's shape (the logUp groups
+//! by [`crate::circuit::LogUpPlan`]) and bound by the digest. Version 2 changed that derivation
+//! (lookups share logUp helper columns), not these bytes; a version-1 key is refused rather than
+//! read with the new layout.
 
 use std::sync::Arc;
 

@@ -17,7 +17,7 @@ use rebuttal_prover::circuit::{
 use rebuttal_prover::encoding::EncodingError;
 use rebuttal_prover::plonk::{KeygenConfig, VerifyError, VerifyingKey, keygen_with_config, prove, verify};
 use rebuttal_prover::srs::Srs;
-use rebuttal_prover::testing::{Fibonacci, Memory, Product, RangeCheck, Rlc};
+use rebuttal_prover::testing::{Fibonacci, LookupBatches, Memory, Product, RangeCheck, Rlc};
 use rebuttal_verifier_gen::{GeneratedVerifier, RevertReason, generate};
 use revm::context::{Context, TxEnv};
 use revm::context_interface::result::{ExecutionResult, Output};
@@ -84,6 +84,17 @@ pub fn memory() -> Fixture {
 pub fn rlc() -> Fixture {
     let bytes: Vec<u8> = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();
     fixture_of("rlc", &Rlc { bytes }, 9)
+}
+
+/// Lookups batched into shared logUp helpers: two in the running-sum step, then helpers of
+/// one, two and three lookups (degree 5).
+pub fn lookup_batches() -> Fixture {
+    fixture_of("lookup_batches", &LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1]), 9)
+}
+
+/// Eight degree-3 lookups under a degree raised from 5 to 8 (same extended domain), in pairs.
+pub fn lookup_pairs() -> Fixture {
+    fixture_of("lookup_pairs", &LookupBatches::new(vec![3; 8]), 9)
 }
 
 /// A plain gate, no copies, no lookups, no instances.

@@ -1,0 +1,273 @@
+//! The prover's logUp columns: multiplicities, group helpers and running sums, laid out by the
+//! extended system's [`LogUpPlan`](crate::circuit::LogUpPlan) (see [`crate::circuit::logup`] for
+//! the constraints and their soundness).
+
+use std::collections::HashMap;
+
+use ff::{BatchInvert, Field};
+use rayon::prelude::*;
+
+use super::argument::Extended;
+use super::prove::evaluate_rows;
+use crate::arith::Fr;
+use crate::circuit::logup::denominator;
+use crate::circuit::{Expression, Program};
+use crate::mock::Columns;
+
+/// Rows per parallel batch inversion (one field inversion each).
+const CHUNK: usize = 1 << 12;
+
+/// The points at which a test may change the prover's logUp columns (soundness tests: whatever
+/// the hook forges, the verifier must reject). Each stage runs right after the honest prover
+/// filled the columns it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// The multiplicities, before they are committed (helpers and running sums follow from them).
+    Multiplicities,
+    /// The group helpers, before the running sums are computed from them.
+    Helpers,
+    /// The running sums, before they are committed.
+    RunningSums,
+}
+
+/// A hook that may change advice columns (indexed as in the extended system) at a [`Stage`].
+pub(crate) type Forge<'a> = dyn Fn(Stage, &Extended, &mut [Vec<Fr>]) + Sync + 'a;
+
+/// Per table of the plan: how many lookup inputs (all its lookups, all usable rows) equal each
+/// table row, counted on the first row holding that tuple.
+pub(super) fn multiplicities(
+    ext: &Extended,
+    columns: Columns<'_>,
+    usable: usize,
+    n: usize,
+    challenges: &[Fr],
+) -> Vec<Vec<Fr>> {
+    let cs = &ext.cs;
+    ext.logup
+        .tables
+        .iter()
+        .map(|groups| {
+            let table = &cs.tables()[groups.table];
+            let rows = transpose(evaluate_rows(&Program::compile(&table.columns), columns, usable, n, challenges));
+            let mut first_row: HashMap<&Vec<Fr>, usize> = HashMap::with_capacity(rows.len());
+            for (r, tuple) in rows.iter().enumerate() {
+                first_row.entry(tuple).or_insert(r);
+            }
+            let mut m = vec![0u64; n];
+            let lookups = groups.in_running_sum.iter().chain(groups.helpers.iter().flatten());
+            for &l in lookups {
+                let program = Program::compile(&cs.lookups()[l].inputs);
+                for tuple in &transpose(evaluate_rows(&program, columns, usable, n, challenges)) {
+                    if let Some(&r) = first_row.get(tuple) {
+                        m[r] += 1;
+                    }
+                }
+            }
+            m.into_iter().map(Fr::from).collect()
+        })
+        .collect()
+}
+
+/// `Σ_j 1/(β + f_j)` over the lookups `lookups`, on rows `0..usable` (zero on the others): all
+/// denominators inverted in batches, one field inversion per batch.
+fn inverse_sum(
+    ext: &Extended,
+    lookups: &[usize],
+    columns: Columns<'_>,
+    usable: usize,
+    n: usize,
+    challenges: &[Fr],
+) -> Vec<Fr> {
+    let (theta, beta) = (ext.theta.expr(), ext.beta.expr());
+    let denominators: Vec<Expression> =
+        lookups.iter().map(|&l| denominator(&ext.cs.lookups()[l].inputs, &theta, &beta)).collect();
+    let mut values = evaluate_rows(&Program::compile(&denominators), columns, usable, n, challenges);
+    let mut sum = vec![Fr::ZERO; n];
+    for v in &mut values {
+        v.par_chunks_mut(CHUNK).for_each(|chunk| {
+            chunk.batch_invert();
+        });
+        sum[..usable].par_iter_mut().zip(v.par_iter()).for_each(|(s, inv)| *s += inv);
+    }
+    sum
+}
+
+/// Per table of the plan, per helper group: the helper column `Σ_j 1/(β + f_j)`.
+pub(super) fn helpers(
+    ext: &Extended,
+    columns: Columns<'_>,
+    usable: usize,
+    n: usize,
+    challenges: &[Fr],
+) -> Vec<Vec<Vec<Fr>>> {
+    ext.logup
+        .tables
+        .iter()
+        .map(|groups| {
+            groups.helpers.par_iter().map(|lookups| inverse_sum(ext, lookups, columns, usable, n, challenges)).collect()
+        })
+        .collect()
+}
+
+/// Per table of the plan: the running sum `φ`, with `φ[0] = 0` and, on each usable row,
+/// `φ[r+1] = φ[r] + Σ (helpers) + Σ 1/(β + f) (the lookups in the step) − m/(β + t)`, read
+/// from the helper and multiplicity columns in `columns` (so forged ones are followed).
+pub(super) fn running_sums(
+    ext: &Extended,
+    columns: Columns<'_>,
+    usable: usize,
+    n: usize,
+    challenges: &[Fr],
+) -> Vec<Vec<Fr>> {
+    let (theta, beta) = (ext.theta.expr(), ext.beta.expr());
+    ext.logup
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, groups)| {
+            let mut step = inverse_sum(ext, &groups.in_running_sum, columns, usable, n, challenges);
+            let table = denominator(&ext.cs.tables()[groups.table].columns, &theta, &beta);
+            let mut table_inverse =
+                evaluate_rows(&Program::compile([&table]), columns, usable, n, challenges).remove(0);
+            table_inverse.par_chunks_mut(CHUNK).for_each(|chunk| {
+                chunk.batch_invert();
+            });
+            let m = &columns.advice[ext.multiplicity[i].index()];
+            step[..usable].par_iter_mut().zip(m.par_iter().zip(table_inverse.par_iter())).for_each(|(s, (m, inv))| {
+                *s -= *m * inv;
+            });
+            for g in &ext.helpers[i] {
+                let g = &columns.advice[g.index()];
+                step[..usable].par_iter_mut().zip(g.par_iter()).for_each(|(s, g)| *s += g);
+            }
+            let mut phi = vec![Fr::ZERO; n];
+            for r in 0..usable {
+                phi[r + 1] = phi[r] + step[r];
+            }
+            phi
+        })
+        .collect()
+}
+
+/// `[output][row]` → `[row][output]`.
+fn transpose(columns: Vec<Vec<Fr>>) -> Vec<Vec<Fr>> {
+    let rows = columns.first().map_or(0, Vec::len);
+    (0..rows).map(|r| columns.iter().map(|c| c[r]).collect()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    //! Forged logUp columns: the honest prover fills them, the hook changes them, and the named
+    //! constraint — only it — fails on the domain, and the verifier rejects the proof.
+
+    use super::*;
+    use crate::backend::CpuBackend;
+    use crate::plonk::prove::prove_forging;
+    use crate::plonk::{ProvingKey, VerifyError, keygen, verify};
+    use crate::srs::Srs;
+    use crate::testing::LookupBatches;
+
+    const K: u32 = 9;
+
+    fn setup(circuit: &LookupBatches) -> ProvingKey {
+        keygen(&Srs::unsafe_setup(K, 3).unwrap(), circuit, K, &CpuBackend).unwrap()
+    }
+
+    /// Degrees 1, 1 | 3 | 1, 2 | 1, 1, 1: the step holds two lookups, then helpers of one, two
+    /// and three lookups.
+    fn circuit() -> LookupBatches {
+        LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1])
+    }
+
+    /// Proves with `forge`; returns the failing `(constraint name, row)` pairs after checking
+    /// that the verifier rejects the proof.
+    fn forged(forge: &Forge<'_>) -> Vec<(String, usize)> {
+        let circuit = circuit();
+        let pk = setup(&circuit);
+        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, forge).unwrap();
+        assert_eq!(verify(pk.vk(), &[], &proof), Err(VerifyError::ConstraintsNotSatisfied));
+        let ext = pk.vk().extended();
+        failing.into_iter().map(|(c, row)| (ext.constraints[c].0.clone(), row)).collect()
+    }
+
+    fn names(failing: &[(String, usize)]) -> Vec<(&str, usize)> {
+        failing.iter().map(|(n, r)| (n.split(" over ").next().unwrap_or(n), *r)).collect()
+    }
+
+    #[test]
+    fn the_honest_columns_satisfy_every_constraint() {
+        let circuit = circuit();
+        let pk = setup(&circuit);
+        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, &|_, _, _| {}).unwrap();
+        assert!(failing.is_empty());
+        verify(pk.vk(), &[], &proof).unwrap();
+    }
+
+    #[test]
+    fn a_forged_helper_fails_its_own_constraint() {
+        // Moving δ between two rows of one helper keeps the running sum (recomputed from the
+        // forged helpers) ending at 0: only that helper's constraint sees it.
+        for h in 0..3 {
+            let failing = forged(&move |stage, ext, advice| {
+                if stage == Stage::Helpers {
+                    let g = &mut advice[ext.helpers[0][h].index()];
+                    g[5] += Fr::from(7u64);
+                    g[6] -= Fr::from(7u64);
+                }
+            });
+            let expected = format!("table `bytes` helper {h} = Σ 1/(β+f)");
+            assert_eq!(names(&failing), vec![(expected.as_str(), 5), (expected.as_str(), 6)], "helper {h}");
+        }
+    }
+
+    #[test]
+    fn a_forged_running_sum_fails_the_step() {
+        // The step holds the table's fraction and lookups 0 and 1: it has no helper column,
+        // so forging it means changing φ.
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::RunningSums {
+                advice[ext.running_sum[0].index()][9] += Fr::ONE;
+            }
+        });
+        let step = "table `bytes` running sum step";
+        assert_eq!(names(&failing), vec![(step, 8), (step, 9)]);
+    }
+
+    #[test]
+    fn a_running_sum_off_by_a_constant_fails_both_ends() {
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::RunningSums {
+                advice[ext.running_sum[0].index()].iter_mut().for_each(|v| *v += Fr::ONE);
+            }
+        });
+        let usable = setup(&circuit()).vk().extended().cs.usable_rows(K);
+        assert_eq!(
+            names(&failing),
+            vec![("table `bytes` running sum starts at 0", 0), ("table `bytes` running sum ends at 0", usable)]
+        );
+    }
+
+    #[test]
+    fn a_forged_multiplicity_fails_the_end_of_the_running_sum() {
+        // One more count of a table row (helpers and φ follow honestly): the step holds on
+        // every row, but the sum no longer returns to 0.
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::Multiplicities {
+                advice[ext.multiplicity[0].index()][17] += Fr::ONE;
+            }
+        });
+        assert_eq!(failing.len(), 1);
+        assert_eq!(failing[0].0, "table `bytes` running sum ends at 0");
+        // Moving a count to another table row fails the same way.
+        let failing = forged(&|stage, ext, advice| {
+            if stage == Stage::Multiplicities {
+                let m = &mut advice[ext.multiplicity[0].index()];
+                let from = m.iter().position(|v| !bool::from(v.is_zero())).expect("some row is looked up");
+                m[from] -= Fr::ONE;
+                m[from + 1] += Fr::ONE;
+            }
+        });
+        assert_eq!(failing.len(), 1);
+        assert_eq!(failing[0].0, "table `bytes` running sum ends at 0");
+    }
+}
