@@ -453,3 +453,30 @@ mod adversarial {
         assert!(accepted.is_empty(), "renamed, the key still decodes with its digest: {accepted:?}");
     }
 }
+
+#[cfg(test)]
+mod degenerate_keys {
+    use crate::backend::CpuBackend;
+    use crate::plonk::keygen::vk_digest;
+    use crate::plonk::{VerifyingKey, keygen};
+    use crate::srs::Srs;
+    use crate::testing::LookupBatches;
+
+    #[test]
+    fn a_key_without_usable_rows_is_refused_on_decoding() {
+        // keygen refuses a k whose rows are all reserved (Layout::new: DomainTooSmall); a key
+        // decoded from bytes must be refused too: with no usable row `l_active` vanishes
+        // everywhere and no lookup, copy or logUp/permutation step is enforced.
+        let circuit = LookupBatches::new(vec![1, 1]);
+        let pk = keygen(&Srs::unsafe_setup(9, 3).unwrap(), &circuit, 9, &CpuBackend).unwrap();
+        let vk = pk.vk();
+        let reserved = vk.extended().cs.reserved_rows();
+        let k = (0..9u32).rev().find(|&k| (1usize << k) <= reserved).expect("a k without usable rows");
+        let mut bytes = vk.to_bytes();
+        bytes[8..12].copy_from_slice(&k.to_be_bytes());
+        let digest = vk_digest(k, vk.extended(), &vk.fixed_commitments, &vk.sigma_commitments, vk.g1, vk.g2, vk.tau_g2);
+        let at = bytes.len() - 32;
+        bytes[at..].copy_from_slice(&digest);
+        assert!(VerifyingKey::from_bytes(&bytes).is_err(), "k = {k} ({reserved} reserved rows) decodes");
+    }
+}
