@@ -271,3 +271,212 @@ mod tests {
         assert_eq!(failing[0].0, "table `bytes` running sum ends at 0");
     }
 }
+
+#[cfg(test)]
+mod adversarial {
+    //! Review of logUp batching and zero-knowledge (soundness): a lookup input outside the table
+    //! cannot be carried through by forging multiplicities (on usable, reserved or the `l_last`
+    //! row), helpers or the running sum (including at the `l_last` row), with or without
+    //! zero-knowledge; and the plan a decoded key derives is the keygen's.
+
+    use super::*;
+    use crate::backend::CpuBackend;
+    use crate::plonk::keygen::KeygenConfig;
+    use crate::plonk::prove::prove_forging;
+    use crate::plonk::{ProvingKey, VerifyError, VerifyingKey, keygen_with_config, verify};
+    use crate::srs::Srs;
+    use crate::testing::LookupBatches;
+
+    const K: u32 = 9;
+
+    fn key(circuit: &LookupBatches, zero_knowledge: bool) -> ProvingKey {
+        keygen_with_config(&Srs::unsafe_setup(K, 3).unwrap(), circuit, K, &CpuBackend, KeygenConfig { zero_knowledge })
+            .unwrap()
+    }
+
+    /// Degrees 1, 1 | 3 | 1, 2 | 1, 1, 1: lookups 0, 1 in the step, 2 in helper 0, 3, 4 in
+    /// helper 1, 5, 6, 7 in helper 2.
+    fn honest() -> LookupBatches {
+        LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1])
+    }
+
+    type Strategy = Box<dyn Fn(Stage, &Extended, &mut [Vec<Fr>]) + Sync>;
+
+    /// Forgeries a prover might try to carry an input that is no table row.
+    fn strategies(usable: usize, n: usize) -> Vec<(&'static str, Strategy)> {
+        let m_plus = |row: usize, delta: Fr| -> Strategy {
+            Box::new(move |stage, ext, advice| {
+                if stage == Stage::Multiplicities {
+                    advice[ext.multiplicity[0].index()][row] += delta;
+                }
+            })
+        };
+        vec![
+            ("honest columns", Box::new(|_, _, _| {})),
+            ("m + 1 at table row 0", m_plus(0, Fr::ONE)),
+            ("m + 1 on the l_last row", m_plus(usable, Fr::ONE)),
+            ("m + 1 on the last reserved row", m_plus(n - 1, Fr::ONE)),
+            ("m − 1 at table row 0", m_plus(0, -Fr::ONE)),
+            ("m + p − 1 (a field 'negative count') at row 5", m_plus(5, -Fr::ONE)),
+            (
+                "φ forced to 0 on the l_last row",
+                Box::new(move |stage, ext, advice| {
+                    if stage == Stage::RunningSums {
+                        advice[ext.running_sum[0].index()][usable] = Fr::ZERO;
+                    }
+                }),
+            ),
+            (
+                "φ shifted so that it ends at 0 (and starts off 0)",
+                Box::new(move |stage, ext, advice| {
+                    if stage == Stage::RunningSums {
+                        let phi = &mut advice[ext.running_sum[0].index()];
+                        let end = phi[usable];
+                        phi.iter_mut().for_each(|v| *v -= end);
+                    }
+                }),
+            ),
+            (
+                "every helper zeroed on the reserved rows and l_last row, φ rebuilt",
+                Box::new(move |stage, ext, advice| {
+                    if stage == Stage::Helpers {
+                        for g in &ext.helpers[0] {
+                            advice[g.index()][usable..].iter_mut().for_each(|v| *v = Fr::ZERO);
+                        }
+                    }
+                }),
+            ),
+        ]
+    }
+
+    #[test]
+    fn an_input_outside_the_table_survives_no_forgery() {
+        for zero_knowledge in [false, true] {
+            let pk = key(&honest(), zero_knowledge);
+            let usable = pk.vk().extended().cs.usable_rows(K);
+            let n = 1usize << K;
+            // A lookup in the step, the lone lookup of helper 0, the last lookup of helper 2;
+            // in an ordinary row and in the last usable row.
+            for (lookup, row) in [(0, 3), (2, 7), (7, 11), (1, usable - 1), (6, usable - 1)] {
+                let mut bad = honest();
+                bad.overrides.push((lookup, row, 300));
+                for (name, forge) in strategies(usable, n) {
+                    let (proof, failing) =
+                        prove_forging(&pk, &bad, &CpuBackend, &mut rand_core::OsRng, &*forge).unwrap();
+                    assert!(!failing.is_empty(), "zk {zero_knowledge}, lookup {lookup} row {row}: {name}");
+                    assert_eq!(
+                        verify(pk.vk(), &[], &proof),
+                        Err(VerifyError::ConstraintsNotSatisfied),
+                        "zk {zero_knowledge}, lookup {lookup} row {row}: {name}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn honest_columns_with_garbage_in_every_row_no_constraint_reads_still_verify() {
+        // Whatever the prover puts in m and the helpers on reserved rows (l_last row included),
+        // and in φ after the l_last row, binds nothing: the honest statement still verifies,
+        // so no constraint reads those rows (the zero-knowledge blinding relies on it).
+        for zero_knowledge in [false, true] {
+            let pk = key(&honest(), zero_knowledge);
+            let usable = pk.vk().extended().cs.usable_rows(K);
+            let forge = move |stage: Stage, ext: &Extended, advice: &mut [Vec<Fr>]| {
+                let junk = |v: &mut [Fr]| v.iter_mut().enumerate().for_each(|(i, x)| *x = Fr::from(1000 + i as u64));
+                match stage {
+                    Stage::Multiplicities => junk(&mut advice[ext.multiplicity[0].index()][usable..]),
+                    Stage::Helpers => {
+                        for g in &ext.helpers[0] {
+                            junk(&mut advice[g.index()][usable..]);
+                        }
+                    }
+                    Stage::RunningSums => junk(&mut advice[ext.running_sum[0].index()][usable + 1..]),
+                }
+            };
+            let (proof, failing) = prove_forging(&pk, &honest(), &CpuBackend, &mut rand_core::OsRng, &forge).unwrap();
+            assert!(failing.is_empty(), "zk {zero_knowledge}: {failing:?}");
+            verify(pk.vk(), &[], &proof).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_decoded_key_derives_the_keygen_plan_and_modes_do_not_cross() {
+        // Eight degree-3 lookups: LogUpPlan::new raises the bound above cs.degree().
+        let circuit = LookupBatches::new(vec![3; 8]);
+        let plain = key(&circuit, false);
+        let zk = key(&circuit, true);
+        let cs_degree = plain.vk().extended().cs.degree();
+        assert!(plain.vk().extended().logup.bound > cs_degree, "the degree is raised");
+        for pk in [&plain, &zk] {
+            let decoded = VerifyingKey::from_bytes(&pk.vk().to_bytes()).unwrap();
+            assert_eq!(decoded.extended().logup, pk.vk().extended().logup);
+            assert_eq!(decoded.digest(), pk.vk().digest());
+        }
+        assert_ne!(plain.vk().digest(), zk.vk().digest());
+        let zk_proof = crate::plonk::prove(&zk, &circuit, &CpuBackend).unwrap();
+        let plain_proof = crate::plonk::prove(&plain, &circuit, &CpuBackend).unwrap();
+        verify(zk.vk(), &[], &zk_proof).unwrap();
+        verify(plain.vk(), &[], &plain_proof).unwrap();
+        assert!(verify(plain.vk(), &[], &zk_proof).is_err());
+        assert!(verify(zk.vk(), &[], &plain_proof).is_err());
+    }
+
+    /// Replaces the first occurrence of `from` in `bytes` by `to` (same length).
+    fn replace_once(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        assert_eq!(from.len(), to.len());
+        let at = bytes.windows(from.len()).position(|w| w == from).expect("present");
+        let mut out = bytes.to_vec();
+        out[at..at + from.len()].copy_from_slice(to);
+        out
+    }
+
+    #[test]
+    #[ignore = "informational (no soundness impact): the digest does not cover the names of unread tables or of lookups in the running-sum step"]
+    fn every_byte_of_a_verifying_key_matters() {
+        // shape.rs says hashing column names "makes every byte of a serialised verifying key
+        // matter". Bytes that change no constraint escape the digest: the name of a table no
+        // lookup reads, and the name of a lookup summed in the running-sum step (its name is in
+        // no constraint name; helper constraints do name theirs).
+        let pk = key(&honest(), false);
+        let bytes = pk.vk().to_bytes();
+        let renames: [(&[u8], &[u8]); 3] = [
+            (b"bytes, unused", b"bytes, UNUSED"),
+            (b"v[0] is a byte", b"v[0] is a BYTE"),
+            (b"v[2] is a byte", b"v[2] is a BYTE"),
+        ];
+        let accepted: Vec<String> = renames
+            .iter()
+            .filter(|(from, to)| VerifyingKey::from_bytes(&replace_once(&bytes, from, to)).is_ok())
+            .map(|(from, _)| String::from_utf8_lossy(from).into_owned())
+            .collect();
+        assert!(accepted.is_empty(), "renamed, the key still decodes with its digest: {accepted:?}");
+    }
+}
+
+#[cfg(test)]
+mod degenerate_keys {
+    use crate::backend::CpuBackend;
+    use crate::plonk::keygen::vk_digest;
+    use crate::plonk::{VerifyingKey, keygen};
+    use crate::srs::Srs;
+    use crate::testing::LookupBatches;
+
+    #[test]
+    fn a_key_without_usable_rows_is_refused_on_decoding() {
+        // keygen refuses a k whose rows are all reserved (Layout::new: DomainTooSmall); a key
+        // decoded from bytes must be refused too: with no usable row `l_active` vanishes
+        // everywhere and no lookup, copy or logUp/permutation step is enforced.
+        let circuit = LookupBatches::new(vec![1, 1]);
+        let pk = keygen(&Srs::unsafe_setup(9, 3).unwrap(), &circuit, 9, &CpuBackend).unwrap();
+        let vk = pk.vk();
+        let reserved = vk.extended().cs.reserved_rows();
+        let k = (0..9u32).rev().find(|&k| (1usize << k) <= reserved).expect("a k without usable rows");
+        let mut bytes = vk.to_bytes();
+        bytes[8..12].copy_from_slice(&k.to_be_bytes());
+        let digest = vk_digest(k, vk.extended(), &vk.fixed_commitments, &vk.sigma_commitments, vk.g1, vk.g2, vk.tau_g2);
+        let at = bytes.len() - 32;
+        bytes[at..].copy_from_slice(&digest);
+        assert!(VerifyingKey::from_bytes(&bytes).is_err(), "k = {k} ({reserved} reserved rows) decodes");
+    }
+}

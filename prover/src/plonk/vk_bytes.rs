@@ -213,6 +213,14 @@ impl VerifyingKey {
             cs.enable_equality(column);
         }
         cs.validate()?;
+        // keygen refuses such a k (Layout::new): with every row reserved, `l_active` vanishes
+        // everywhere and no lookup, copy constraint or argument step would be enforced.
+        if cs.usable_rows(k) == 0 {
+            return Err(VkError::Invalid {
+                what: "k",
+                detail: format!("2^{k} rows leave none usable ({} are reserved)", cs.reserved_rows()),
+            });
+        }
         let ext = Extended::with_zero_knowledge(&cs, zero_knowledge);
         if zero_knowledge {
             let degree = super::proof::ProofShape::new(&ext, k).degree;
