@@ -10,7 +10,9 @@
 //! changed for logUp batching — lookups share helper columns, the table helper `1/(β + t)` is
 //! gone (its fraction moved into the running-sum step), and the version is part of the VK
 //! digest, so even the circuits without lookups (fibonacci, product) have new bytes. The key digests
-//! changed once more when keys gained their options byte (zero-knowledge flag), proofs unchanged.
+//! changed once more when keys gained their options byte (zero-knowledge flag), proofs unchanged;
+//! and every digest (so every proof) changed when the shape encoding began to cover the tables
+//! and lookups as declared (a review found unread tables' names outside the digest).
 
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
@@ -58,9 +60,9 @@ fn fibonacci_rotations_copies_and_an_instance_column() {
         5,
         true,
         [
-            "525e27ba5a489c20cb3f541ae5c68a9dfdafc7333dd65c5cce060d3b7e202b5b",
-            "f185d94c7fc8e6a9f45507cf08c0f0008a91fcc19c9d6a489b1fa679e206769f",
-            "2ab2ea54fdbd1a1e8883f077fc115ebdddeb58c50f89f6f299dc0e0d54d298cb",
+            "77e29313ad76f565e8df6ced1704175869f479514aa41ced0fbc00d9d95616ba",
+            "c39cff02002e106c743d00df5d5d0b622e9e6e9fb0567847f1da4bb261dcfc78",
+            "61a39a2ab083043aad225ae1a6425122170b27ece75637b76170e73e9046cc17",
         ],
     );
 }
@@ -73,9 +75,9 @@ fn range_check_with_a_fixed_table() {
         9,
         true,
         [
-            "09fd95dc309816d0c3d838983094b70b423f543a6839b25aef999e83bbfa88a6",
-            "c92097c581b4bba8ec41109a569f33df23e54075e3e247bc8fe78538359cc734",
-            "37d773740bc040cb174368556e1d4cefb5203806c4af4a0665b26c8f167f6680",
+            "2ccaccb3dabce95ea994139767a5153b0c8313ded4c55a023102f7fe74232198",
+            "662f3f1bc053b6d2b2d0d748ba8145a8b94c035b6e698230611a4287ea1f965e",
+            "08e92299cab36e9f453cd7676db3fb4de15d1f29bbeb0dc01402a9fc56a68f5b",
         ],
     );
 }
@@ -90,9 +92,9 @@ fn memory_with_an_advice_table_and_two_instance_columns() {
         6,
         true,
         [
-            "79dbd8dfc9ca33ea96bae5034a72d0a663f9fa7324ecf663b9172258336eeb17",
-            "ba8f4280d36332088f3ef83d0120732a6350f45c1e03a2d1068d0816ff83d104",
-            "daf07e5bc36d3e8c58040b0235c08153aa12155608b08119d72261565e806890",
+            "6fb28b621289ba8ceece2a25f85b31aede9e7cce4123d8bebce3c17add67075b",
+            "d7281351d2f39f9194287e5ce9681b31d78bfdfe2e1b08ee153b79ba4bfb7f2a",
+            "cf9e66918ab777ecd9ca883fa39a60faccca403fe663c5f0da046cff255465ad",
         ],
     );
 }
@@ -106,9 +108,9 @@ fn rlc_with_three_phases_and_challenges() {
         9,
         true,
         [
-            "e0600a9d356f6c39cd3944bc289f1e7e61bdc32a759c0e1c41c3a7cc39d685d0",
-            "0f8e39c6080087edaba0fe32d8ec1afdeaf241a6c59f52c6613eda1cf42299ce",
-            "254adec19fd31f786de1a9e4b1bc981d6b8bff0285f2687fe350848f68a01cef",
+            "8eb05acb00c9c6a44452f9319825b958a49c20c25702d624ff855a38aa07193c",
+            "7dbe17047343a6e1f12494e02a7064bb5941d1664e1038671f99d915982a802a",
+            "a99fc71ba25050d4c959a851bb1e3d5e6129b4403e58a4d631643c6305899506",
         ],
     );
 }
@@ -123,9 +125,9 @@ fn product_with_many_rows() {
         10,
         true,
         [
-            "c1d9493441fc29693e75e98b7ab97072d32ace05ea5891a41ae47368cce5c6a5",
-            "e038ec3ce104be02cc08da22648d08679a5269be2b7f62d333d3d8330d070fae",
-            "c564434fcb6fc33be57424d4ac28e79e92e965643b27e45ddf02945c84d75c26",
+            "57eba970932a8e40d18aff84faa40108d83a61aa007dadd58091e667cc50471c",
+            "6e80536632dee7e1b67b6c5926d2b0e0d8cf43ab256e5caefbce2029095bde8f",
+            "1da9463866c0878578caf9481365cdc90651ec315dc5e50627fd710ca6c98715",
         ],
     );
 }
@@ -141,9 +143,9 @@ fn an_invalid_witness_gives_the_same_rejected_proof() {
         5,
         false,
         [
-            "c8aa99a580e13b141740c850c7caf41c17bf3fe6ae906df51cd045a83cc49c06",
-            "f55919283097ef799cdd4a8ded1bf59ae9c0bc394a74d7ab6d2cfe595e1f5cdf",
-            "2db5bdecdbe1c8326ec336e4845accb68ac34da5cddaf09503c230149faef779",
+            "82eace54c9a096965de4bdda5b61455dcbd7313424c0bb60c6d24faebb214acc",
+            "6333cbc2a4f11c63aec026786de5789af9de284c77e82e3bce42e07c3f2ec997",
+            "f3ff644a5a17803fe7774e800a1471f24aee1ad692da4dd9ff9fc89abad1a654",
         ],
     );
 }

@@ -70,8 +70,8 @@ pub(super) fn put_expression(out: &mut Vec<u8>, e: &Expression) {
     }
 }
 
-/// Column counts and phases, challenges, equality columns, reserved rows, every constraint and
-/// the zero-knowledge flag.
+/// Column counts and phases, challenges, equality columns, reserved rows, the logUp plan, every
+/// constraint, the tables and lookups as declared, and the zero-knowledge flag.
 pub fn encode_shape(ext: &Extended) -> Vec<u8> {
     let cs = &ext.cs;
     let mut out = Vec::new();
@@ -120,6 +120,24 @@ pub fn encode_shape(ext: &Extended) -> Vec<u8> {
         put_u32(&mut out, name.len());
         out.extend_from_slice(name.as_bytes());
         put_expression(&mut out, e);
+    }
+    // The tables and lookups as declared: the constraints above already carry what the verifier
+    // checks, but names of unread tables and of lookups summed in a running-sum step appear in
+    // no constraint, and every byte of a serialised key must be covered by its digest.
+    put_u32(&mut out, cs.tables().len());
+    for table in cs.tables() {
+        put_u32(&mut out, table.name.len());
+        out.extend_from_slice(table.name.as_bytes());
+        put_u32(&mut out, table.columns.len());
+        table.columns.iter().for_each(|e| put_expression(&mut out, e));
+    }
+    put_u32(&mut out, cs.lookups().len());
+    for lookup in cs.lookups() {
+        put_u32(&mut out, lookup.name.len());
+        out.extend_from_slice(lookup.name.as_bytes());
+        put_u32(&mut out, lookup.table.index());
+        put_u32(&mut out, lookup.inputs.len());
+        lookup.inputs.iter().for_each(|e| put_expression(&mut out, e));
     }
     // Appended only when set, so keys without zero-knowledge keep the digest they had before
     // the flag existed (the encoding above is self-delimiting).
