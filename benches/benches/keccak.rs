@@ -1,15 +1,16 @@
 //! The keccak circuit on the CPU backend: witness generation, proof and verification of a full
-//! circuit (every region a keccak-f of a random 100-byte input), reported as keccak-f per second
-//! (criterion's element throughput), plus the cells each keccak-f costs.
+//! circuit (every region a keccak-f of a random input shorter than the rate, the same inputs as
+//! `compare_keccak`), reported as keccak-f per second (criterion's element throughput), plus the
+//! cells each keccak-f costs.
 //!
 //! Shapes are `chunk_bits:k` pairs from `KECCAK_BENCH_SHAPES` (default `3:10`; e.g.
-//! `KECCAK_BENCH_SHAPES=4:12,6:16`). 6-bit chunks need k ≥ 16 and ~10 GiB of memory to prove.
+//! `KECCAK_BENCH_SHAPES=4:12,6:16`). A proof takes minutes from k = 12 on a 2-core machine and
+//! 6-bit chunks at k = 16 need ≈ 6 GiB, so criterion's 10 samples only suit small shapes: the
+//! single-shot side-by-side run with zkevm-hashes at k = 14–16 is `benches/compare_keccak.sh`.
 //!
 //! `KECCAK_BENCH_SHAPES=3:10 cargo bench -p rebuttal-benches --bench keccak`
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha20Rng;
 use rebuttal_circuits::keccak::{KeccakCircuit, capacity, keccak_stats};
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
@@ -34,8 +35,7 @@ fn bench(c: &mut Criterion) {
         let stats = keccak_stats(chunk_bits, k).expect("shape fits");
         eprintln!("== {chunk_bits}-bit chunks, k = {k}\n{stats}");
         let permutations = capacity(chunk_bits, k).expect("shape fits");
-        let mut rng = ChaCha20Rng::seed_from_u64(k as u64);
-        let inputs: Vec<Vec<u8>> = (0..permutations).map(|_| (0..100).map(|_| rng.r#gen()).collect()).collect();
+        let inputs = rebuttal_benches::random_keccak_inputs(permutations, 7);
         let circuit = KeccakCircuit::with_shape(inputs, chunk_bits, k).expect("inputs fit");
         let id = format!("{chunk_bits}-bit chunks, k={k}");
         group.throughput(Throughput::Elements(permutations as u64));

@@ -1,5 +1,8 @@
 //! Shared helpers for benchmarks: deterministic inputs, generated in parallel, and their
-//! conversions to arkworks types so that peers run on exactly the same values.
+//! conversions to arkworks types so that peers run on exactly the same values; [`measure`]
+//! times work and reads the process's peak memory for the comparison binaries.
+
+pub mod measure;
 
 use ark_ff::PrimeField as _;
 use ff::{Field, PrimeField};
@@ -75,4 +78,20 @@ pub fn to_ark_bases(bases: &[G1Affine]) -> Vec<ark_bn254::G1Affine> {
 /// Reads a `u32` from the environment (e.g. the largest size to benchmark), or `default`.
 pub fn env_u32(name: &str, default: u32) -> u32 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// Bytes keccak256 absorbs per keccak-f (the sponge's rate).
+pub const KECCAK_RATE_BYTES: usize = 136;
+
+/// `n` byte strings of random lengths in `0..KECCAK_RATE_BYTES` and random contents,
+/// deterministic in `seed`: each is hashed with exactly one keccak-f, so `n` inputs cost `n`
+/// keccak-f in any keccak circuit.
+pub fn random_keccak_inputs(n: usize, seed: u64) -> Vec<Vec<u8>> {
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    (0..n)
+        .map(|_| {
+            let len = rng.gen_range(0..KECCAK_RATE_BYTES);
+            (0..len).map(|_| rng.r#gen()).collect()
+        })
+        .collect()
 }

@@ -124,7 +124,7 @@ pub fn run(k: u32, repeat: usize) -> Result<Measurement, String> {
         create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
             &params,
             &pk,
-            &[circuit.clone()],
+            std::slice::from_ref(&circuit),
             &[&[]],
             ChaCha20Rng::seed_from_u64(WITNESS_SEED + 1),
             &mut transcript,
