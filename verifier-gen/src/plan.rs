@@ -267,17 +267,6 @@ impl<'a> Plan<'a> {
         })
     }
 
-    /// The memory slot holding helper `index`'s address; an error (never a fallback slot) when
-    /// no slot was reserved for it.
-    pub fn helper_address_slot(&self, index: usize) -> Result<usize, GenerateError> {
-        self.helper_slot.get(index).copied().ok_or_else(|| {
-            GenerateError::Inconsistent(format!(
-                "helper {index} has no address slot ({} reserved)",
-                self.helper_slot.len()
-            ))
-        })
-    }
-
     /// Marks `slots` temporaries from `base` as used, so later slots lie beyond them.
     pub fn reserve(&mut self, base: usize, slots: usize) {
         self.mem.bump_to(base + 32 * slots);

@@ -150,7 +150,7 @@ pub fn solidity(plan: &mut Plan<'_>, layout: Layout) -> Result<Output, GenerateE
         out.line("// The helpers' addresses go to fixed memory slots (Yul cannot read immutables).");
     }
     for i in 0..helpers.len() {
-        let slot = plan.helper_address_slot(i)?;
+        let slot = plan.helper_slot.get(i).copied().unwrap_or(0);
         out.line(format!("{{ address h = helper{i}; assembly {{ mstore({}, h) }} }}", addr(slot)));
     }
     if split_key {

@@ -480,7 +480,7 @@ fn key_msm(
                 let index = helpers.len();
                 let code = helpers::key_msm_code(chunk)?;
                 helpers.push(helpers::contract(index, HelperRole::KeyMsm { first, count: chunk.len() }, code)?);
-                let slot = p.helper_address_slot(index)?;
+                let slot = p.helper_slot.get(index).copied().unwrap_or(0);
                 calls.push((format!("mload({})", addr(slot)), first, chunk.len()));
             }
         }
