@@ -269,3 +269,42 @@ fn many_key_points_in_straight_line_form_split_over_key_helpers() {
     p[64 * (g.proof_commitments - 2) + 31] ^= 1;
     assert!(assert_agree(&f.vk, &mut evm, at, &p, &f.instances, "flipped evaluation").is_err());
 }
+
+/// The verifier checks its helpers' code hashes once, in its constructor: that binding holds
+/// only if a helper's code can never change or act on other contracts. Walks every helper's
+/// instructions (up to the `INVALID` that starts a key helper's point table) and refuses
+/// SELFDESTRUCT, CREATE, CREATE2, CALL, CALLCODE, DELEGATECALL and SSTORE.
+#[test]
+fn helpers_cannot_change_their_code_or_state() {
+    const FORBIDDEN: [(u8, &str); 7] = [
+        (0xff, "SELFDESTRUCT"),
+        (0xf0, "CREATE"),
+        (0xf5, "CREATE2"),
+        (0xf1, "CALL"),
+        (0xf2, "CALLCODE"),
+        (0xf4, "DELEGATECALL"),
+        (0x55, "SSTORE"),
+    ];
+    let f = fibonacci();
+    let layout = Layout { msm: MsmCode::Loop, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers };
+    let g = generate_with(&f.vk, layout).unwrap();
+    assert!(!g.helpers.is_empty());
+    for h in &g.helpers {
+        let code = &h.runtime;
+        let mut pc = 0;
+        while pc < code.len() {
+            let op = code[pc];
+            if op == 0xfe {
+                break;
+            }
+            if let Some((_, name)) = FORBIDDEN.iter().find(|(o, _)| *o == op) {
+                panic!("{}: {name} at byte {pc}", h.name);
+            }
+            pc += 1 + if (0x60..=0x7f).contains(&op) { (op - 0x5f) as usize } else { 0 };
+        }
+        // A constraint helper has no data section: the walk must have read all of it.
+        if matches!(h.role, HelperRole::Constraints { .. }) {
+            assert_eq!(pc, code.len(), "{}: stopped at byte {pc} of {}", h.name, code.len());
+        }
+    }
+}
