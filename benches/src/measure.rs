@@ -47,6 +47,26 @@ pub fn timed<T>(work: impl FnOnce() -> Result<T, String>) -> Result<(T, Timing),
     Ok((value, Timing { wall_s, cpu_s: cpu_seconds()? - cpu }))
 }
 
+/// Makes the proof `repeat` times (at least once) with `prove`; with `deterministic`, every run
+/// must return the same bytes (halo2 provers draw fresh blinding inside `create_proof`, so theirs
+/// differ). Returns the first proof and each run's timing.
+pub fn repeat_proving(
+    repeat: usize,
+    deterministic: bool,
+    mut prove: impl FnMut() -> Result<Vec<u8>, String>,
+) -> Result<(Vec<u8>, Vec<Timing>), String> {
+    let (proof, first) = timed(&mut prove)?;
+    let mut timings = vec![first];
+    for run in 1..repeat {
+        let (again, timing) = timed(&mut prove)?;
+        if deterministic && again != proof {
+            return Err(format!("proving run {run} gave other proof bytes than run 0"));
+        }
+        timings.push(timing);
+    }
+    Ok((proof, timings))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

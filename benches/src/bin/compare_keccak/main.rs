@@ -47,7 +47,7 @@ mod rebuttal_side;
 
 use std::process::ExitCode;
 
-use rebuttal_benches::measure::{Timing, peak_rss_mib, timed};
+use rebuttal_benches::measure::{Timing, peak_rss_mib, repeat_proving, timed};
 
 const SRS_SEED: u64 = 42;
 const INPUT_SEED: u64 = 7;
@@ -197,26 +197,6 @@ fn default_keccak_f(k: u32) -> Result<usize, String> {
     let ours = rebuttal_side::shape(k, None)?.capacity;
     let theirs = halo2_side::shape(k, 1)?.capacity;
     Ok(ours.min(theirs))
-}
-
-/// Makes the proof `repeat` times (at least once) with `prove`; with `deterministic`, every run
-/// must return the same bytes (zkevm-hashes' halo2 draws fresh blinding each time). Returns the
-/// first proof and each run's timing.
-fn repeat_proving(
-    repeat: usize,
-    deterministic: bool,
-    mut prove: impl FnMut() -> Result<Vec<u8>, String>,
-) -> Result<(Vec<u8>, Vec<Timing>), String> {
-    let (proof, first) = timed(&mut prove)?;
-    let mut timings = vec![first];
-    for run in 1..repeat {
-        let (again, timing) = timed(&mut prove)?;
-        if deterministic && again != proof {
-            return Err(format!("proving run {run} gave other proof bytes than run 0"));
-        }
-        timings.push(timing);
-    }
-    Ok((proof, timings))
 }
 
 /// Fastest, and median wall time of the proving runs.

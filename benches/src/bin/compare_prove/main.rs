@@ -23,54 +23,12 @@ mod halo2_side;
 mod rebuttal_side;
 mod witness;
 
+use rebuttal_benches::measure::{Timing, peak_rss_mib, repeat_proving, timed};
 use std::process::ExitCode;
-use std::time::Instant;
 
 const SRS_SEED: u64 = 42;
 const WITNESS_SEED: u64 = 7;
 const K_RANGE: std::ops::RangeInclusive<u32> = 9..=24;
-
-/// Wall-clock and CPU time of one piece of work.
-#[derive(Debug, Clone, Copy)]
-struct Timing {
-    wall_s: f64,
-    cpu_s: f64,
-}
-
-/// The process's CPU time so far (user + system, summed over all threads), in seconds.
-fn cpu_seconds() -> Result<f64, String> {
-    let usage = rusage()?;
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
-    Ok(seconds(usage.ru_utime) + seconds(usage.ru_stime))
-}
-
-/// Runs `work` and measures it.
-fn timed<T>(work: impl FnOnce() -> Result<T, String>) -> Result<(T, Timing), String> {
-    let (cpu, wall) = (cpu_seconds()?, Instant::now());
-    let value = work()?;
-    let wall_s = wall.elapsed().as_secs_f64();
-    Ok((value, Timing { wall_s, cpu_s: cpu_seconds()? - cpu }))
-}
-
-/// Makes the proof `repeat` times (at least once) with `prove`; with `deterministic`, every run
-/// must return the same bytes (halo2-axiom draws fresh randomness inside `create_proof`, so its
-/// proofs differ). Returns the first proof and each run's timing.
-fn repeat_proving(
-    repeat: usize,
-    deterministic: bool,
-    mut prove: impl FnMut() -> Result<Vec<u8>, String>,
-) -> Result<(Vec<u8>, Vec<Timing>), String> {
-    let (proof, first) = timed(&mut prove)?;
-    let mut timings = vec![first];
-    for run in 1..repeat {
-        let (again, timing) = timed(&mut prove)?;
-        if deterministic && again != proof {
-            return Err(format!("proving run {run} gave other proof bytes than run 0"));
-        }
-        timings.push(timing);
-    }
-    Ok((proof, timings))
-}
 
 struct Measurement {
     keygen: Timing,
@@ -134,23 +92,6 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32, usize)
         }
     }
     Ok((prover.ok_or(USAGE)?, k.ok_or(USAGE)?, repeat))
-}
-
-/// `getrusage(RUSAGE_SELF)`.
-fn rusage() -> Result<libc::rusage, String> {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is a valid `who`.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
-    if rc != 0 {
-        return Err(format!("getrusage failed: {}", std::io::Error::last_os_error()));
-    }
-    // SAFETY: getrusage returned 0, so the struct is initialised.
-    Ok(unsafe { usage.assume_init() })
-}
-
-/// The process's peak resident set size in MiB (`ru_maxrss` is in KiB on Linux).
-fn peak_rss_mib() -> Result<f64, String> {
-    Ok(rusage()?.ru_maxrss as f64 / 1024.0)
 }
 
 fn run() -> Result<(), String> {
