@@ -101,6 +101,17 @@ pub enum GenerateError {
     /// constraint whose code alone exceeds a contract, or no layout that fits EIP-170.
     #[error("this verifying key is beyond what the generator supports: {0}")]
     Unsupported(String),
+    /// The final generation pass wrote a call to helper `index` but reserved no memory slot for
+    /// its address (a generator bug: the sizing pass counts the helpers first). Never papered
+    /// over with a fallback slot, which would make the verifier call whatever address that
+    /// slot holds.
+    #[error("helper contract {index} has no address slot ({reserved} reserved)")]
+    HelperWithoutSlot {
+        /// The helper's index in [`GeneratedVerifier::helpers`].
+        index: usize,
+        /// How many address slots the final pass reserved.
+        reserved: usize,
+    },
 }
 
 /// The solc standard-JSON `settings` the generated source is meant to be compiled with.
@@ -387,29 +398,42 @@ pub fn choose_layout(vk: &VerifyingKey) -> Result<Layout, GenerateError> {
 /// Generates the Solidity verifier of `vk` laid out as asked.
 pub fn generate_with(vk: &VerifyingKey, layout: impl Into<Layout>) -> Result<GeneratedVerifier, GenerateError> {
     let layout = layout.into();
-    // The helpers' addresses are kept in memory slots reserved before the transcript buffer,
-    // so their number must be known up front: generate, and again if it was not.
+    let slots = helper_slots(vk, layout)?;
+    let mut plan = plan::Plan::new(vk, plan::Pass::Final { slots })?;
+    let out = emit::solidity(&mut plan, layout)?;
+    tracing::debug!(bytes = out.source.len(), helpers = out.helpers.len(), ?layout, "generated Solidity verifier");
+    Ok(GeneratedVerifier {
+        file_name: format!("{}.sol", emit::CONTRACT_NAME),
+        source: out.source,
+        contract_name: emit::CONTRACT_NAME.into(),
+        key_contract_name: (layout.key == KeyPlacement::Separate).then(|| emit::KEY_CONTRACT_NAME.into()),
+        helpers: out.helpers,
+        layout,
+        estimated_size: out.estimated_size,
+        proof_len: plan.proof_len,
+        proof_commitments: plan.shape.num_points(),
+        vk_commitments: vk.fixed_commitments().len() + vk.sigma_commitments().len(),
+    })
+}
+
+/// How many helper address slots the final pass of `layout` reserves: sizing passes until the
+/// count settles. The slots sit before the transcript buffer, so reserving them moves the
+/// memory the constraint helpers read, which can change how the constraints split into
+/// helpers: each sizing pass sets aside as many slots as the previous one counted.
+fn helper_slots(vk: &VerifyingKey, layout: Layout) -> Result<usize, GenerateError> {
+    // Only these roles make helpers: without them the final pass needs no slot (and would
+    // report one it lacked), so no sizing pass is spent.
+    if layout.constraints == ConstraintPlacement::Inline && layout.key != KeyPlacement::Helpers {
+        return Ok(0);
+    }
     let mut reserved = 0;
     for _ in 0..4 {
-        let mut plan = plan::Plan::new(vk, reserved)?;
-        let out = emit::solidity(&mut plan, layout)?;
-        if out.helpers.len() > reserved {
-            reserved = out.helpers.len();
-            continue;
+        let mut plan = plan::Plan::new(vk, plan::Pass::Sizing { reserved })?;
+        let needed = emit::count_helpers(&mut plan, layout)?;
+        if needed <= reserved {
+            return Ok(reserved);
         }
-        tracing::debug!(bytes = out.source.len(), helpers = out.helpers.len(), ?layout, "generated Solidity verifier");
-        return Ok(GeneratedVerifier {
-            file_name: format!("{}.sol", emit::CONTRACT_NAME),
-            source: out.source,
-            contract_name: emit::CONTRACT_NAME.into(),
-            key_contract_name: (layout.key == KeyPlacement::Separate).then(|| emit::KEY_CONTRACT_NAME.into()),
-            helpers: out.helpers,
-            layout,
-            estimated_size: out.estimated_size,
-            proof_len: plan.proof_len,
-            proof_commitments: plan.shape.num_points(),
-            vk_commitments: vk.fixed_commitments().len() + vk.sigma_commitments().len(),
-        });
+        reserved = needed;
     }
     Err(GenerateError::Inconsistent("the number of helper contracts does not settle".into()))
 }

@@ -11,6 +11,7 @@ use rebuttal_prover::plonk::argument::Extended;
 use rebuttal_prover::plonk::proof::{Poly, ProofShape};
 
 use crate::GenerateError;
+use crate::yul::addr;
 
 /// Call-data offset of the proof's first byte: selector, two head words, the proof length.
 pub const PROOF_CD: usize = 4 + 3 * 32;
@@ -81,6 +82,35 @@ pub struct LoopSlots {
     pub key_next: usize,
 }
 
+/// Which generation pass a [`Plan`] is for. The helpers' addresses sit in memory slots before
+/// the transcript buffer, so how many there are must be known before any code is written: a
+/// sizing pass counts them, and only the final pass writes a verifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Counts the helpers a layout needs. Memory for `reserved` addresses is set aside, so the
+    /// memory map (and with it the constraint helpers' code and count) is the final pass's with
+    /// as many slots; but no address is placed, and nothing this pass writes is emitted.
+    Sizing {
+        /// Address slots set aside (not assigned to any helper).
+        reserved: usize,
+    },
+    /// Writes the verifier: helpers `0..slots` have an address slot each (the sizing passes
+    /// found that the layout needs no more).
+    Final {
+        /// Address slots, for helpers `0..slots` in order.
+        slots: usize,
+    },
+}
+
+/// The helpers' address slots as the pass has them.
+#[derive(Debug, Clone)]
+enum HelperSlots {
+    /// Sizing pass: no helper has an address yet.
+    Unplaced,
+    /// Final pass: helper `i`'s address is at `slots[i]`.
+    Placed(Vec<usize>),
+}
+
 /// The derived plan.
 #[derive(Debug)]
 pub struct Plan<'a> {
@@ -131,8 +161,9 @@ pub struct Plan<'a> {
     /// Slot holding the address of the key contract (when the key is split out).
     pub key_msm_slot: usize,
     /// Slots holding the helper contracts' addresses, in [`crate::GeneratedVerifier::helpers`]
-    /// order (written before the verification starts).
-    pub helper_slot: Vec<usize>,
+    /// order (written before the verification starts); none in the sizing pass. Private, so
+    /// that every read goes through [`Plan::helper_slot`] and its error.
+    helper_slots: HelperSlots,
     /// Whether the code calls the `addAcc` Yul function (emitted only then).
     pub uses_add_acc: bool,
     /// With the loop form of SHPLONK, its slots.
@@ -140,8 +171,8 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// Derives the plan of `vk`, with `helpers` slots for helper contracts' addresses.
-    pub fn new(vk: &'a VerifyingKey, helpers: usize) -> Result<Self, GenerateError> {
+    /// Derives the plan of `vk` for `pass`, with its slots for helper contracts' addresses.
+    pub fn new(vk: &'a VerifyingKey, pass: Pass) -> Result<Self, GenerateError> {
         let ext = vk.extended();
         let shape = ProofShape::new(ext, vk.k());
         let domain = Domain::new(vk.k()).map_err(|_| GenerateError::DomainTooLarge { k: vk.k() })?;
@@ -229,7 +260,14 @@ impl<'a> Plan<'a> {
         let instance_ptr = (0..ext.cs.num_instance()).map(|_| (mem.slot(), mem.slot())).collect();
         let transcript_len = mem.slot();
         let key_msm_slot = mem.slot();
-        let helper_slot = (0..helpers).map(|_| mem.slot()).collect();
+        let helper_slots = match pass {
+            // Set aside all the same, so that the memory map is the final pass's.
+            Pass::Sizing { reserved } => {
+                mem.bump_to(mem.end() + 32 * reserved);
+                HelperSlots::Unplaced
+            }
+            Pass::Final { slots } => HelperSlots::Placed((0..slots).map(|_| mem.slot()).collect()),
+        };
 
         Ok(Self {
             vk,
@@ -261,10 +299,39 @@ impl<'a> Plan<'a> {
             inverse_x: 0,
             lagrange_inverse: HashMap::new(),
             key_msm_slot,
-            helper_slot,
+            helper_slots,
             uses_add_acc: false,
             loop_slots: None,
         })
+    }
+
+    /// Whether this is the sizing pass (helpers counted, their addresses not placed).
+    pub fn is_sizing(&self) -> bool {
+        matches!(self.helper_slots, HelperSlots::Unplaced)
+    }
+
+    /// The memory slot holding helper `index`'s address, in the final pass. A helper without a
+    /// reserved slot is an error, never a fallback slot: that would read another value as the
+    /// address.
+    pub fn helper_slot(&self, index: usize) -> Result<usize, GenerateError> {
+        match &self.helper_slots {
+            HelperSlots::Unplaced => Err(GenerateError::Inconsistent(format!(
+                "helper {index}'s address was asked for in the sizing pass, which places none"
+            ))),
+            HelperSlots::Placed(slots) => {
+                slots.get(index).copied().ok_or(GenerateError::HelperWithoutSlot { index, reserved: slots.len() })
+            }
+        }
+    }
+
+    /// The Yul expression reading helper `index`'s address: `mload` of its slot. In the sizing
+    /// pass, whose code is discarded, a marker that is not Yul, so that such code could never
+    /// compile even if it were emitted by mistake.
+    pub fn helper_address(&self, index: usize) -> Result<String, GenerateError> {
+        if self.is_sizing() {
+            return Ok(format!("<helper {index}: address not placed in the sizing pass>"));
+        }
+        Ok(format!("mload({})", addr(self.helper_slot(index)?)))
     }
 
     /// Marks `slots` temporaries from `base` as used, so later slots lie beyond them.

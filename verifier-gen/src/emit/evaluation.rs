@@ -422,11 +422,10 @@ pub(super) fn quotient_identity_in_helpers(
     c.line(format!("mstore({}, 0)", addr(acc_slot)));
     for (range, code) in codes {
         let index = helpers.len();
-        let slot = p.helper_slot.get(index).copied().unwrap_or(0);
+        let address = p.helper_address(index)?;
         c.comment(format!("constraints {}..{}", range.start, range.end));
         c.line(format!(
-            "if iszero(staticcall(gas(), mload({}), 0x00, {}, {}, 0x20)) {{ {} }}",
-            addr(slot),
+            "if iszero(staticcall(gas(), {address}, 0x00, {}, {}, 0x20)) {{ {} }}",
             addr(evals_at + evals_len),
             addr(acc_slot),
             fail(RevertReason::PrecompileFailed)

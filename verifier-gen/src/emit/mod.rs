@@ -11,6 +11,7 @@ use crate::plan::{ACC, PROOF_CD, Plan};
 use crate::yul::{Code, Q_HEX, R_HEX, addr, word_hex};
 use crate::{ConstraintPlacement, GenerateError, HelperContract, HelperRole, KeyPlacement, Layout};
 use evaluation::Inversions;
+use rebuttal_prover::arith::G1Affine;
 
 /// The generated contract's name.
 pub const CONTRACT_NAME: &str = "RebuttalVerifier";
@@ -26,41 +27,33 @@ pub struct Output {
     pub estimated_size: usize,
 }
 
-/// Writes the source and the helper contracts. With a key out of line, the MSM over the
+/// The verification code and the helper contracts it calls, as one pass writes them.
+struct Verification {
+    /// The body of the `verify` Yul function.
+    body: Code,
+    /// The Yul functions it calls.
+    functions: Code,
+    /// The helper contracts, in the order of their address slots.
+    helpers: Vec<HelperContract>,
+    /// The key's points for the key contract, with [`KeyPlacement::Separate`].
+    key_points: Option<Vec<G1Affine>>,
+}
+
+/// How many helper contracts `layout` needs: the sizing pass. The code written on the way is
+/// discarded (in a sizing plan, its helper calls read no address).
+pub fn count_helpers(plan: &mut Plan<'_>, layout: Layout) -> Result<usize, GenerateError> {
+    Ok(verification(plan, layout)?.helpers.len())
+}
+
+/// Writes the source and the helper contracts, in the final pass only: a sizing plan has no
+/// helper addresses, so it cannot give a verifier. With a key out of line, the MSM over the
 /// verifying key's commitments (and `[1]₁`) runs in other contracts, so those points do not
 /// count against the verifier's own size; likewise the constraints with helpers.
 pub fn solidity(plan: &mut Plan<'_>, layout: Layout) -> Result<Output, GenerateError> {
-    let mut helpers: Vec<HelperContract> = Vec::new();
-    let mut body = Code::new(0);
-    body.line(format!("let r := {R_HEX}"));
-    body.open("");
-    checks::calldata(plan, &mut body);
-    checks::instances(plan, &mut body);
-    body.close();
-    checks::proof_elements(plan, &mut body);
-    checks::transcript(plan, &mut body);
-    let mut inv = Inversions { items: Vec::new() };
-    evaluation::evaluation_points(plan, &mut body, &mut inv);
-    evaluation::instance_fractions(plan, &mut body, &mut inv);
-    evaluation::batch_invert(plan, &mut body, &inv);
-    match layout.constraints {
-        ConstraintPlacement::Inline => evaluation::quotient_identity(plan, &mut body)?,
-        ConstraintPlacement::Helpers => evaluation::quotient_identity_in_helpers(plan, &mut body, &mut helpers)?,
+    if plan.is_sizing() {
+        return Err(GenerateError::Inconsistent("a sizing pass's code is never emitted".into()));
     }
-    let key_points = shplonk::shplonk(plan, &mut body, layout, &mut helpers)?;
-    body.comment("Accepted.");
-    body.line("mstore(0x00, 1)");
-    body.line("return(0x00, 0x20)");
-
-    let mut functions = Code::new(0);
-    helper_functions(&mut functions);
-    if plan.uses_add_acc {
-        add_acc_function(&mut functions);
-    }
-    if layout.msm == crate::MsmCode::Loop {
-        shplonk::loop_functions(plan, &mut functions);
-    }
-
+    let Verification { body, functions, helpers, key_points } = verification(plan, layout)?;
     let vk = plan.vk;
     let digest = word_hex(&vk.digest());
     let split_key = layout.key == KeyPlacement::Separate;
@@ -150,7 +143,7 @@ pub fn solidity(plan: &mut Plan<'_>, layout: Layout) -> Result<Output, GenerateE
         out.line("// The helpers' addresses go to fixed memory slots (Yul cannot read immutables).");
     }
     for i in 0..helpers.len() {
-        let slot = plan.helper_slot.get(i).copied().unwrap_or(0);
+        let slot = plan.helper_slot(i)?;
         out.line(format!("{{ address h = helper{i}; assembly {{ mstore({}, h) }} }}", addr(slot)));
     }
     if split_key {
@@ -183,6 +176,42 @@ pub fn solidity(plan: &mut Plan<'_>, layout: Layout) -> Result<Output, GenerateE
         + 40 * helpers.len()
         + usize::from(split_key) * 40;
     Ok(Output { source: out.text(), helpers, estimated_size })
+}
+
+/// Writes the verification steps in the order of `rebuttal_prover::plonk::verify`, and the
+/// Yul functions they use.
+fn verification(plan: &mut Plan<'_>, layout: Layout) -> Result<Verification, GenerateError> {
+    let mut helpers: Vec<HelperContract> = Vec::new();
+    let mut body = Code::new(0);
+    body.line(format!("let r := {R_HEX}"));
+    body.open("");
+    checks::calldata(plan, &mut body);
+    checks::instances(plan, &mut body);
+    body.close();
+    checks::proof_elements(plan, &mut body);
+    checks::transcript(plan, &mut body);
+    let mut inv = Inversions { items: Vec::new() };
+    evaluation::evaluation_points(plan, &mut body, &mut inv);
+    evaluation::instance_fractions(plan, &mut body, &mut inv);
+    evaluation::batch_invert(plan, &mut body, &inv);
+    match layout.constraints {
+        ConstraintPlacement::Inline => evaluation::quotient_identity(plan, &mut body)?,
+        ConstraintPlacement::Helpers => evaluation::quotient_identity_in_helpers(plan, &mut body, &mut helpers)?,
+    }
+    let key_points = shplonk::shplonk(plan, &mut body, layout, &mut helpers)?;
+    body.comment("Accepted.");
+    body.line("mstore(0x00, 1)");
+    body.line("return(0x00, 0x20)");
+
+    let mut functions = Code::new(0);
+    helper_functions(&mut functions);
+    if plan.uses_add_acc {
+        add_acc_function(&mut functions);
+    }
+    if layout.msm == crate::MsmCode::Loop {
+        shplonk::loop_functions(plan, &mut functions);
+    }
+    Ok(Verification { body, functions, helpers, key_points })
 }
 
 /// What a helper computes, in words.
@@ -286,4 +315,75 @@ pub(super) fn helper_functions(c: &mut Code) {
     c.line("ok := and(ok, eq(returndatasize(), 0x40))");
     c.line(format!("if iszero(ok) {{ {} }}", fail(RevertReason::PrecompileFailed)));
     c.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Pass;
+    use crate::{MsmCode, generate_with};
+    use rebuttal_prover::backend::CpuBackend;
+    use rebuttal_prover::plonk::{self, VerifyingKey};
+    use rebuttal_prover::srs::Srs;
+    use rebuttal_prover::testing::Fibonacci;
+
+    /// Fibonacci's key; with every helper role forced it needs two helpers: constraints, key.
+    fn fibonacci_vk() -> VerifyingKey {
+        let circuit = Fibonacci { start: (1, 2), steps: 9, claim: None };
+        let srs = Srs::unsafe_setup(5, 1).unwrap();
+        plonk::keygen(&srs, &circuit, 5, &CpuBackend).unwrap().vk().clone()
+    }
+
+    fn layout(msm: MsmCode, key: KeyPlacement, constraints: ConstraintPlacement) -> Layout {
+        Layout { msm, key, constraints }
+    }
+
+    /// The final pass with too few slots: `reserved` of them.
+    fn final_pass(vk: &VerifyingKey, reserved: usize, l: Layout) -> Result<Output, GenerateError> {
+        solidity(&mut Plan::new(vk, Pass::Final { slots: reserved }).unwrap(), l)
+    }
+
+    #[test]
+    fn a_helper_without_a_slot_is_a_generation_error_in_the_final_pass() {
+        let vk = fibonacci_vk();
+        let missing = |index, reserved| Err(GenerateError::HelperWithoutSlot { index, reserved });
+        // Each place that calls a helper: the constraint helpers, the key helpers (straight-line
+        // and loop form), and both after a first helper that has its slot.
+        let constraints = layout(MsmCode::StraightLine, KeyPlacement::Inline, ConstraintPlacement::Helpers);
+        assert_eq!(final_pass(&vk, 0, constraints).map(|_| ()), missing(0, 0));
+        for msm in [MsmCode::StraightLine, MsmCode::Loop] {
+            let key = layout(msm, KeyPlacement::Helpers, ConstraintPlacement::Inline);
+            assert_eq!(final_pass(&vk, 0, key).map(|_| ()), missing(0, 0));
+            let both = layout(msm, KeyPlacement::Helpers, ConstraintPlacement::Helpers);
+            assert_eq!(final_pass(&vk, 1, both).map(|_| ()), missing(1, 1));
+            // With the slots the sizing pass asks for, the same layout generates.
+            assert_eq!(generate_with(&vk, both).unwrap().helpers.len(), 2);
+        }
+    }
+
+    #[test]
+    fn helper_slots_exist_only_in_the_final_pass_and_only_as_reserved() {
+        let vk = fibonacci_vk();
+        let placed = Plan::new(&vk, Pass::Final { slots: 2 }).unwrap();
+        assert!(placed.helper_slot(1).is_ok());
+        assert_eq!(placed.helper_slot(2), Err(GenerateError::HelperWithoutSlot { index: 2, reserved: 2 }));
+        let sizing = Plan::new(&vk, Pass::Sizing { reserved: 2 }).unwrap();
+        assert!(matches!(sizing.helper_slot(0), Err(GenerateError::Inconsistent(_))));
+        // The sizing pass sets the slots' memory aside all the same: the memory maps agree.
+        assert_eq!(sizing.mem.end(), placed.mem.end());
+    }
+
+    #[test]
+    fn the_sizing_pass_counts_helpers_and_cannot_give_a_verifier() {
+        let vk = fibonacci_vk();
+        let l = layout(MsmCode::Loop, KeyPlacement::Helpers, ConstraintPlacement::Helpers);
+        let sizing = || Plan::new(&vk, Pass::Sizing { reserved: 0 }).unwrap();
+        assert_eq!(count_helpers(&mut sizing(), l), Ok(2));
+        assert!(matches!(solidity(&mut sizing(), l), Err(GenerateError::Inconsistent(_))));
+        // Its helper calls read no memory slot: they hold a marker that is not Yul.
+        let body = verification(&mut sizing(), l).unwrap().body.text();
+        for i in 0..2 {
+            assert!(body.contains(&format!("<helper {i}: address not placed in the sizing pass>")));
+        }
+    }
 }

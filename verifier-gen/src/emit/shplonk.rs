@@ -480,8 +480,7 @@ fn key_msm(
                 let index = helpers.len();
                 let code = helpers::key_msm_code(chunk)?;
                 helpers.push(helpers::contract(index, HelperRole::KeyMsm { first, count: chunk.len() }, code)?);
-                let slot = p.helper_slot.get(index).copied().unwrap_or(0);
-                calls.push((format!("mload({})", addr(slot)), first, chunk.len()));
+                calls.push((p.helper_address(index)?, first, chunk.len()));
             }
         }
     }
