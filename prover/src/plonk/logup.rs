@@ -184,7 +184,8 @@ mod tests {
     fn forged(forge: &Forge<'_>) -> Vec<(String, usize)> {
         let circuit = circuit();
         let pk = setup(&circuit);
-        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, forge).unwrap();
+        let (proof, failing) =
+            prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, &Default::default(), forge).unwrap();
         assert_eq!(verify(pk.vk(), &[], &proof), Err(VerifyError::ConstraintsNotSatisfied));
         let ext = pk.vk().extended();
         failing.into_iter().map(|(c, row)| (ext.constraints[c].0.clone(), row)).collect()
@@ -198,7 +199,9 @@ mod tests {
     fn the_honest_columns_satisfy_every_constraint() {
         let circuit = circuit();
         let pk = setup(&circuit);
-        let (proof, failing) = prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, &|_, _, _| {}).unwrap();
+        let (proof, failing) =
+            prove_forging(&pk, &circuit, &CpuBackend, &mut rand_core::OsRng, &Default::default(), &|_, _, _| {})
+                .unwrap();
         assert!(failing.is_empty());
         verify(pk.vk(), &[], &proof).unwrap();
     }
@@ -362,7 +365,8 @@ mod adversarial {
                 bad.overrides.push((lookup, row, 300));
                 for (name, forge) in strategies(usable, n) {
                     let (proof, failing) =
-                        prove_forging(&pk, &bad, &CpuBackend, &mut rand_core::OsRng, &*forge).unwrap();
+                        prove_forging(&pk, &bad, &CpuBackend, &mut rand_core::OsRng, &Default::default(), &*forge)
+                            .unwrap();
                     assert!(!failing.is_empty(), "zk {zero_knowledge}, lookup {lookup} row {row}: {name}");
                     assert_eq!(
                         verify(pk.vk(), &[], &proof),
@@ -394,7 +398,8 @@ mod adversarial {
                     Stage::RunningSums => junk(&mut advice[ext.running_sum[0].index()][usable + 1..]),
                 }
             };
-            let (proof, failing) = prove_forging(&pk, &honest(), &CpuBackend, &mut rand_core::OsRng, &forge).unwrap();
+            let (proof, failing) =
+                prove_forging(&pk, &honest(), &CpuBackend, &mut rand_core::OsRng, &Default::default(), &forge).unwrap();
             assert!(failing.is_empty(), "zk {zero_knowledge}: {failing:?}");
             verify(pk.vk(), &[], &proof).unwrap();
         }

@@ -26,6 +26,6 @@ pub mod zk;
 
 pub use keygen::{KeygenConfig, KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen, keygen_with_config};
 pub use pk_bytes::PkError;
-pub use prove::{ProveError, prove, prove_with_rng};
+pub use prove::{ProveError, ProveOptions, QuotientMemory, prove, prove_with_options, prove_with_rng};
 pub use verify::{VerifyError, verify};
 pub use vk_bytes::VkError;

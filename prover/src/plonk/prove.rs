@@ -1,6 +1,12 @@
 //! The prover: advice commitments phase by phase, logUp and permutation arguments, the quotient
-//! on an extended coset (one size-n sub-coset at a time, so memory stays at two evaluation sets
-//! per column), evaluations, and a SHPLONK opening of everything at once.
+//! on an extended coset (one size-n sub-coset at a time), evaluations, and a SHPLONK opening of
+//! everything at once.
+//!
+//! Memory: each committed column is held once through the rounds. Its values on the domain are
+//! kept (later rounds read them) and only a scratch copy is interpolated to commit; once no round
+//! needs the values they are interpolated in place. The quotient then copies columns to each
+//! sub-coset within [`QuotientMemory`] and moves the rest there and back in place, so the widest
+//! circuits (thousands of columns) can be proven in one field element per committed cell.
 
 use std::collections::HashMap;
 
@@ -11,11 +17,11 @@ use rayon::prelude::*;
 
 use super::argument::{Extended, delta_power};
 use super::diagnose::{Failing, failing_constraints};
-use super::keygen::{ProvingKey, interpolate_all};
+use super::keygen::ProvingKey;
 use super::logup::{self, Forge, Stage};
 use super::poly::{divide_by_linear, evaluate, interpolate};
 use super::proof::{Poly, ProofShape};
-use super::quotient::{QuotientInput, numerator_vanishes, quotient_pieces};
+use super::quotient::{Coefficients, QuotientInput, numerator_vanishes, quotient_pieces};
 use super::shape::encode_shape;
 use super::zk::{blind_quotient, blind_rows};
 use crate::arith::{Domain, Fr, G1Affine};
@@ -93,12 +99,12 @@ struct Committer<'a> {
 }
 
 impl Committer<'_> {
-    /// Interpolates `values` and commits; returns the coefficients.
-    fn commit_values(&mut self, values: &[Fr]) -> Result<Vec<Fr>, ProveError> {
+    /// Commits to the polynomial with `values` on the domain. The interpolation goes to a
+    /// scratch copy: the caller keeps the values, which later rounds read.
+    fn commit_values(&mut self, values: &[Fr]) -> Result<(), ProveError> {
         let mut coeffs = values.to_vec();
         self.backend.intt(&mut coeffs, self.domain)?;
-        self.commit_coeffs(&coeffs)?;
-        Ok(coeffs)
+        self.commit_coeffs(&coeffs)
     }
 
     fn commit_coeffs(&mut self, coeffs: &[Fr]) -> Result<(), ProveError> {
@@ -127,7 +133,59 @@ pub fn prove_with_rng<C: Circuit>(
     backend: &dyn Backend,
     rng: &mut dyn RngCore,
 ) -> Result<Vec<u8>, ProveError> {
-    prove_forging(pk, circuit, backend, rng, &|_, _, _| {}).map(|(proof, _)| proof)
+    prove_with_options(pk, circuit, backend, rng, &ProveOptions::default())
+}
+
+/// [`prove_with_rng`] with [`ProveOptions`]. The options change how the proof is computed, never
+/// its bytes.
+pub fn prove_with_options<C: Circuit>(
+    pk: &ProvingKey,
+    circuit: &C,
+    backend: &dyn Backend,
+    rng: &mut dyn RngCore,
+    options: &ProveOptions,
+) -> Result<Vec<u8>, ProveError> {
+    prove_forging(pk, circuit, backend, rng, options, &|_, _, _| {}).map(|(proof, _)| proof)
+}
+
+/// How the prover computes a proof (not what it proves: every choice gives the same bytes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProveOptions {
+    /// Memory for the quotient's copies of the committed columns.
+    pub quotient_memory: QuotientMemory,
+}
+
+/// How much memory the quotient may spend, on each of its sub-cosets, on copies of the committed
+/// columns' values there. A copied column costs one NTT per sub-coset; one moved in place costs
+/// an NTT and an inverse NTT but no second vector, so without copies the prover holds one field
+/// element per committed cell instead of two (measured on the keccak circuit: −40 % peak memory,
+/// +24 % CPU time; `BENCHMARKS.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QuotientMemory {
+    /// Half of the memory the system reports available when the quotient starts (Linux
+    /// `MemAvailable`); no limit where that cannot be read.
+    #[default]
+    Auto,
+    /// At most this many bytes; `0` moves every column in place.
+    Bytes(usize),
+}
+
+impl QuotientMemory {
+    /// The budget in bytes.
+    fn bytes(self) -> usize {
+        match self {
+            QuotientMemory::Bytes(bytes) => bytes,
+            QuotientMemory::Auto => available_memory().map_or(usize::MAX, |bytes| bytes / 2),
+        }
+    }
+}
+
+/// `MemAvailable` from `/proc/meminfo`, in bytes (`None` off Linux or if unreadable).
+fn available_memory() -> Option<usize> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    kib.checked_mul(1024)
 }
 
 /// [`prove_with_rng`], letting `forge` change the logUp columns at each [`Stage`] (soundness
@@ -138,6 +196,7 @@ pub(crate) fn prove_forging<C: Circuit>(
     circuit: &C,
     backend: &dyn Backend,
     rng: &mut dyn RngCore,
+    options: &ProveOptions,
     forge: &Forge<'_>,
 ) -> Result<(Vec<u8>, Failing), ProveError> {
     let vk = &pk.vk;
@@ -174,7 +233,6 @@ pub(crate) fn prove_forging<C: Circuit>(
 
     let num_advice = ext.cs.num_advice();
     let mut advice: Vec<Vec<Fr>> = vec![vec![Fr::ZERO; n]; num_advice];
-    let mut advice_coeffs: Vec<Vec<Fr>> = vec![Vec::new(); num_advice];
     let mut challenges = vec![Fr::ZERO; ext.cs.num_challenges()];
 
     // The circuit's phases.
@@ -183,7 +241,7 @@ pub(crate) fn prove_forging<C: Circuit>(
             .map_err(SynthesisError::from)?;
         for &col in &shape.phase_columns[phase.index()] {
             blind(&mut advice[col], usable);
-            advice_coeffs[col] = c.commit_values(&advice[col])?;
+            c.commit_values(&advice[col])?;
         }
         for ch in layout.cs.challenges().filter(|ch| ch.phase() == phase) {
             challenges[ch.index()] = c.transcript.challenge();
@@ -199,7 +257,7 @@ pub(crate) fn prove_forging<C: Circuit>(
     forge(Stage::Multiplicities, ext, &mut advice);
     for &col in &shape.round_a {
         blind(&mut advice[col], usable);
-        advice_coeffs[col] = c.commit_values(&advice[col])?;
+        c.commit_values(&advice[col])?;
     }
     for ch in [ext.theta, ext.beta, ext.gamma] {
         challenges[ch.index()] = c.transcript.challenge();
@@ -263,7 +321,7 @@ pub(crate) fn prove_forging<C: Circuit>(
         // The running sums and grand products are checked on the `l_last` row itself.
         let checked_at_last = ext.running_sum.iter().chain(&ext.z).any(|a| a.index() == col);
         blind(&mut advice[col], if checked_at_last { usable + 1 } else { usable });
-        advice_coeffs[col] = c.commit_values(&advice[col])?;
+        c.commit_values(&advice[col])?;
     }
     challenges[ext.y.index()] = c.transcript.challenge();
     let values = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
@@ -276,23 +334,28 @@ pub(crate) fn prove_forging<C: Circuit>(
             ext.constraints[c].0
         );
     }
-    drop(advice);
+
+    // No round reads values from here on: interpolate in place (the commitments were made from
+    // the same values, and a phase never writes another phase's columns).
+    let (mut advice_coeffs, mut instance_coeffs) = (advice, instance_values);
+    for column in advice_coeffs.iter_mut().chain(instance_coeffs.iter_mut()) {
+        backend.intt(column, &domain)?;
+    }
 
     // The quotient, one sub-coset of the extended coset at a time.
     let bits = extension_bits(shape.degree);
     let big = Domain::new(k + bits).map_err(|_| ProveError::QuotientDomainTooLarge { k: k + bits })?;
-    let instance_coeffs = interpolate_all(&instance_values, &domain, backend)?;
     let input = QuotientInput {
         ext,
         domain: &domain,
         usable,
         fixed_coeffs: &pk.fixed_coeffs,
-        advice_coeffs: &advice_coeffs,
-        instance_coeffs: &instance_coeffs,
         challenges: &challenges,
+        copy_budget: options.quotient_memory.bytes(),
     };
+    let mut committed = Coefficients { advice: &mut advice_coeffs, instance: &mut instance_coeffs };
     let plain_pieces = shape.degree - 1;
-    let mut pieces = quotient_pieces(&input, vanishes, plain_pieces, &big, backend)?;
+    let mut pieces = quotient_pieces(&input, &mut committed, vanishes, plain_pieces, &big, backend)?;
     if zk {
         pieces = blind_quotient(pieces, n, shape.quotient_pieces, shape.quotient_stride(n), rng);
     }

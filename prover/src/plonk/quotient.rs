@@ -1,5 +1,5 @@
 //! The quotient `h = (Σ y^i · constraint_i) / (X^n − 1)` on an extended coset, one size-`n`
-//! sub-coset at a time, so that memory holds the columns' evaluations on one sub-coset only.
+//! sub-coset at a time.
 //!
 //! The extended coset `g·H'` (`|H'| = 2^j · n`) is the union of the sub-cosets
 //! `s_t · H` with `s_t = g · ω'^t`, `t < 2^j`. On each, every column the constraints read is
@@ -16,6 +16,16 @@
 //! columns' values; otherwise (a witness the verifier will reject) it evaluates every sub-coset
 //! and interpolates over the whole extended coset as before, so that even those proofs keep
 //! their bytes.
+//!
+//! Memory: on each sub-coset the prover's committed columns (advice, instance) get their values
+//! in a copy while a byte budget lasts (`QuotientInput::copy_budget`, see
+//! [`super::prove::QuotientMemory`]) and are moved there *in place* beyond it, and back after
+//! the evaluation. In place, memory holds one vector per column instead of two, for one more
+//! inverse NTT per column and sub-coset (the round trip restores the coefficients bit for bit,
+//! so the proof is the same either way). The key's fixed columns, which the prover must not
+//! change, always get copies.
+
+use std::collections::HashSet;
 
 use ff::{BatchInvert, Field};
 use rayon::prelude::*;
@@ -33,15 +43,24 @@ const CHUNK: usize = 1 << 12;
 /// Rows per block when evaluating the constraints.
 const BLOCK: usize = 32;
 
-/// What the quotient needs from the prover: coefficients of every column, by kind.
+/// What the quotient reads from the key and the transcript.
 pub(super) struct QuotientInput<'a> {
     pub ext: &'a Extended,
     pub domain: &'a Domain,
     pub usable: usize,
     pub fixed_coeffs: &'a [Vec<Fr>],
-    pub advice_coeffs: &'a [Vec<Fr>],
-    pub instance_coeffs: &'a [Vec<Fr>],
     pub challenges: &'a [Fr],
+    /// Bytes the quotient may spend on each sub-coset for copies of the prover's columns
+    /// (`Coefficients`); the columns beyond it are moved in place.
+    pub copy_budget: usize,
+}
+
+/// The coefficients of the prover's own columns, which the quotient moves to each sub-coset and
+/// back in place. They hold the same coefficients again when [`quotient_pieces`] returns `Ok`;
+/// after an error they are unspecified (the caller abandons the proof).
+pub(super) struct Coefficients<'a> {
+    pub advice: &'a mut [Vec<Fr>],
+    pub instance: &'a mut [Vec<Fr>],
 }
 
 /// The quotient's `pieces` pieces (`n` coefficients each) over the extended domain `big`.
@@ -49,6 +68,7 @@ pub(super) struct QuotientInput<'a> {
 /// `pieces` sub-cosets are evaluated.
 pub(super) fn quotient_pieces(
     input: &QuotientInput<'_>,
+    committed: &mut Coefficients<'_>,
     vanishes: bool,
     pieces: usize,
     big: &Domain,
@@ -63,7 +83,7 @@ pub(super) fn quotient_pieces(
         // Sub-coset t holds Σ_j c_t^j · h_j: interpolate each, then solve for the h_j.
         let mut combined: Vec<Vec<Fr>> = Vec::with_capacity(pieces);
         for t in 0..pieces {
-            let mut evaluations = evaluate_sub_coset(input, &program, shift(t), backend)?;
+            let mut evaluations = evaluate_sub_coset(input, committed, &program, shift(t), backend)?;
             backend.coset_intt(&mut evaluations, input.domain, shift(t))?;
             combined.push(evaluations);
         }
@@ -73,7 +93,7 @@ pub(super) fn quotient_pieces(
     let mut evaluations = vec![Fr::ZERO; big.n()];
     for t in 0..factor {
         // Row i of sub-coset t is point t + i·factor of the extended coset.
-        let sub_coset = evaluate_sub_coset(input, &program, shift(t), backend)?;
+        let sub_coset = evaluate_sub_coset(input, committed, &program, shift(t), backend)?;
         evaluations.par_chunks_mut(factor).zip(sub_coset.par_iter()).for_each(|(points, v)| points[t] = *v);
     }
     backend.coset_intt(&mut evaluations, big, g)?;
@@ -123,19 +143,107 @@ fn solve_vandermonde(c: &[Fr], q: &[Vec<Fr>]) -> Vec<Vec<Fr>> {
 }
 
 /// The values of `numerator / (X^n − 1)` on the sub-coset `shift · H` (row `i` at
-/// `shift · ω^i`).
+/// `shift · ω^i`). `committed` holds its columns' values there during the evaluation and its
+/// coefficients again afterwards.
 fn evaluate_sub_coset(
     input: &QuotientInput<'_>,
+    committed: &mut Coefficients<'_>,
     program: &Program,
     shift: Fr,
     backend: &dyn Backend,
 ) -> Result<Vec<Fr>, BackendError> {
-    let QuotientInput { ext, domain, usable, fixed_coeffs, advice_coeffs, instance_coeffs, challenges } = *input;
+    let QuotientInput { ext, domain, .. } = *input;
+    let used: HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
+    let powers = powers(shift, domain.n());
+    let mut budget = input.copy_budget;
+    let mut mover = Mover { backend, domain, shift, powers: &powers, used: &used, budget: &mut budget };
+    let advice_ids: Vec<Column> = ext.cs.advice_columns().map(Column::from).collect();
+    let instance_ids: Vec<Column> = ext.cs.instance_columns().map(Column::from).collect();
+    let advice_moves = mover.forward(committed.advice, &advice_ids)?;
+    let instance_moves = mover.forward(committed.instance, &instance_ids)?;
+    let out = evaluate_on_coset(input, &*committed, program, &used, shift, &powers, backend)?;
+    mover.back(committed.advice, advice_moves)?;
+    mover.back(committed.instance, instance_moves)?;
+    Ok(out)
+}
+
+/// How a committed column got to the sub-coset.
+enum Moved {
+    /// The constraints do not read it: left as coefficients.
+    Unused,
+    /// Transformed in place; an inverse transform brings the coefficients back.
+    InPlace,
+    /// Its values were computed into a new vector swapped in; these are its coefficients.
+    Copied(Vec<Fr>),
+}
+
+/// Moves committed columns between their coefficients and their values on `shift · H`: into a
+/// copy while `budget` bytes last (one NTT per column), in place after that (one more inverse
+/// NTT per column, but no second vector).
+struct Mover<'a> {
+    backend: &'a dyn Backend,
+    domain: &'a Domain,
+    shift: Fr,
+    powers: &'a [Fr],
+    used: &'a HashSet<Column>,
+    budget: &'a mut usize,
+}
+
+impl Mover<'_> {
+    /// Gives each of `columns` (identified by `ids`) that the constraints read its values on
+    /// the sub-coset, copied while the budget lasts and in place after that.
+    fn forward(&mut self, columns: &mut [Vec<Fr>], ids: &[Column]) -> Result<Vec<Moved>, BackendError> {
+        let bytes = self.domain.n() * std::mem::size_of::<Fr>();
+        columns
+            .iter_mut()
+            .zip(ids)
+            .map(|(column, id)| {
+                if !self.used.contains(id) {
+                    return Ok(Moved::Unused);
+                }
+                if *self.budget >= bytes {
+                    *self.budget -= bytes;
+                    let mut values: Vec<Fr> = Vec::with_capacity(column.len());
+                    column.par_iter().zip(self.powers.par_iter()).map(|(c, p)| *c * p).collect_into_vec(&mut values);
+                    self.backend.ntt(&mut values, self.domain)?;
+                    return Ok(Moved::Copied(std::mem::replace(column, values)));
+                }
+                self.backend.coset_ntt(column, self.domain, self.shift)?;
+                Ok(Moved::InPlace)
+            })
+            .collect()
+    }
+
+    /// Undoes [`Mover::forward`]: the exact inverse, so the coefficients are bit for bit those
+    /// of before.
+    fn back(&mut self, columns: &mut [Vec<Fr>], moves: Vec<Moved>) -> Result<(), BackendError> {
+        for (column, moved) in columns.iter_mut().zip(moves) {
+            match moved {
+                Moved::Unused => {}
+                Moved::InPlace => self.backend.coset_intt(column, self.domain, self.shift)?,
+                Moved::Copied(coeffs) => *column = coeffs,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The values of `numerator / (X^n − 1)` on `shift · H`, with the prover's columns already
+/// there (`on_coset`) and the key's fixed columns evaluated here from their coefficients
+/// (`powers` are those of `shift`).
+fn evaluate_on_coset(
+    input: &QuotientInput<'_>,
+    on_coset: &Coefficients<'_>,
+    program: &Program,
+    used: &HashSet<Column>,
+    shift: Fr,
+    powers: &[Fr],
+    backend: &dyn Backend,
+) -> Result<Vec<Fr>, BackendError> {
+    let QuotientInput { ext, domain, usable, fixed_coeffs, challenges, .. } = *input;
     let n = domain.n();
-    let used: std::collections::HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
-    let powers = powers(shift, n);
-    // Coefficients → values on shift·H, for the columns the constraints read.
-    let on_coset = |column: Column, coeffs: &[Fr]| -> Result<Vec<Fr>, BackendError> {
+    // Fixed coefficients → values on shift·H (new vectors: the key is not ours to change).
+    let fixed_on_coset = |column: Column, coeffs: &[Fr]| -> Result<Vec<Fr>, BackendError> {
         if !used.contains(&column) {
             return Ok(Vec::new());
         }
@@ -150,15 +258,10 @@ fn evaluate_sub_coset(
         .fixed_columns()
         .map(|f| match closed.take(ext, f) {
             Some(values) => Ok(values),
-            None => on_coset(f.into(), &fixed_coeffs[f.index()]),
+            None => fixed_on_coset(f.into(), &fixed_coeffs[f.index()]),
         })
         .collect::<Result<_, _>>()?;
-    let advice: Vec<Vec<Fr>> =
-        ext.cs.advice_columns().map(|a| on_coset(a.into(), &advice_coeffs[a.index()])).collect::<Result<_, _>>()?;
-    let instance: Vec<Vec<Fr>> =
-        ext.cs.instance_columns().map(|i| on_coset(i.into(), &instance_coeffs[i.index()])).collect::<Result<_, _>>()?;
-    drop(powers);
-    let columns = Columns { fixed: &fixed, advice: &advice, instance: &instance };
+    let columns = Columns { fixed: &fixed, advice: on_coset.advice, instance: on_coset.instance };
     let vanishing_inv = Option::<Fr>::from((shift.pow_vartime([n as u64]) - Fr::ONE).invert())
         .expect("the coset avoids the domain, so X^n − 1 is non-zero on it");
     let bound = columns.bind(program);
