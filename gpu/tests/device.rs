@@ -16,7 +16,7 @@ use rebuttal_gpu::{CudaBackend, Thresholds, kernels_built, probe};
 use rebuttal_prover::arith::{Domain, Fr, G1, G1Affine};
 use rebuttal_prover::backend::{Backend, BackendError, CpuBackend, PreparedBases};
 use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{keygen, prove, verify};
+use rebuttal_prover::plonk::{ProveOptions, QuotientMemory, keygen, prove, prove_with_options, verify};
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::Fibonacci;
 
@@ -368,6 +368,9 @@ fn fibonacci_proof_with_the_cuda_backend_equals_the_cpu_proof() {
     // The prover is deterministic: the same proof as with the CPU backend, byte for byte.
     let cpu_pk = keygen(&srs, &circuit, k, &CpuBackend).unwrap();
     assert_eq!(prove(&cpu_pk, &circuit, &CpuBackend).unwrap(), proof);
+    // Also with the quotient moving every column to its sub-cosets and back on the device.
+    let in_place = ProveOptions { quotient_memory: QuotientMemory::Bytes(0) };
+    assert_eq!(prove_with_options(&pk, &circuit, &b, &mut rand::rngs::OsRng, &in_place).unwrap(), proof);
     // And a false claim still fails.
     let wrong = Fibonacci { claim: Some([Fr::ONE, Fr::ONE, Fr::from(5u64)]), ..circuit };
     let bad = prove(&pk, &wrong, &b).map(|p| verify(pk.vk(), &wrong.instances(), &p));

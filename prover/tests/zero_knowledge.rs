@@ -13,8 +13,8 @@ use rebuttal_prover::circuit::{
 use rebuttal_prover::mock::{MockOptions, MockProver};
 use rebuttal_prover::plonk::proof::ProofShape;
 use rebuttal_prover::plonk::{
-    KeygenConfig, KeygenError, ProvingKey, VerifyError, VerifyingKey, keygen, keygen_with_config, prove,
-    prove_with_rng, verify,
+    KeygenConfig, KeygenError, ProveOptions, ProvingKey, QuotientMemory, VerifyError, VerifyingKey, keygen,
+    keygen_with_config, prove, prove_with_options, prove_with_rng, verify,
 };
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::{Fibonacci, Memory, Product, RangeCheck, Rlc};
@@ -40,6 +40,10 @@ fn check_circuit<C: Circuit>(circuit: &C, k: u32) {
     // The same seed gives the same proof: the randomness is all the prover's.
     let again = prove_with_rng(&pk, circuit, &CpuBackend, &mut ChaCha20Rng::seed_from_u64(1)).unwrap();
     assert_eq!(first, again);
+    // And the same proof with every column moved to the quotient's sub-cosets in place.
+    let in_place = ProveOptions { quotient_memory: QuotientMemory::Bytes(0) };
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    assert_eq!(first, prove_with_options(&pk, circuit, &CpuBackend, &mut rng, &in_place).unwrap());
 
     let srs = Srs::unsafe_setup(k, 42).unwrap();
     let plain = keygen(&srs, circuit, k, &CpuBackend).unwrap();

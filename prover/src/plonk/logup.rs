@@ -31,6 +31,9 @@ pub(crate) enum Stage {
 }
 
 /// A hook that may change advice columns (indexed as in the extended system) at a [`Stage`].
+/// It must change only columns not yet committed at that stage: the prover keeps the values and
+/// interpolates them after the last round, so a change to a committed column would reach the
+/// quotient and the openings but not the commitment.
 pub(crate) type Forge<'a> = dyn Fn(Stage, &Extended, &mut [Vec<Fr>]) + Sync + 'a;
 
 /// Per table of the plan: how many lookup inputs (all its lookups, all usable rows) equal each

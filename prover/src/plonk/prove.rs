@@ -161,9 +161,12 @@ pub struct ProveOptions {
 /// element per committed cell instead of two (measured on the keccak circuit: −40 % peak memory,
 /// +24 % CPU time; `BENCHMARKS.md`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum QuotientMemory {
-    /// Half of the memory the system reports available when the quotient starts (Linux
-    /// `MemAvailable`); no limit where that cannot be read.
+    /// Half of the memory available when the quotient starts: Linux's `MemAvailable`, or less
+    /// where the process's cgroup (v2) allows less; no limit where neither can be read. Half,
+    /// because the quotient's other buffers (the key's fixed columns on the sub-coset, the
+    /// constraint values, the pieces) are not counted, nor are other processes.
     #[default]
     Auto,
     /// At most this many bytes; `0` moves every column in place.
@@ -180,12 +183,34 @@ impl QuotientMemory {
     }
 }
 
-/// `MemAvailable` from `/proc/meminfo`, in bytes (`None` off Linux or if unreadable).
+/// Memory this process can still take, in bytes: the smaller of `MemAvailable` and the room
+/// left under its cgroup's `memory.max` (`None` where neither can be read, e.g. off Linux).
 fn available_memory() -> Option<usize> {
-    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let system = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| mem_available(&m));
+    let cgroup = cgroup_room();
+    match (system, cgroup) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// `MemAvailable` in bytes from the text of `/proc/meminfo`.
+fn mem_available(meminfo: &str) -> Option<usize> {
     let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
     kib.checked_mul(1024)
+}
+
+/// `memory.max − memory.current` of this process's cgroup (v2), if it has a limit.
+fn cgroup_room() -> Option<usize> {
+    let cgroup = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    // v2: the single line "0::/path".
+    let path = cgroup.lines().find_map(|l| l.strip_prefix("0::"))?.trim();
+    let dir = std::path::Path::new("/sys/fs/cgroup").join(path.trim_start_matches('/'));
+    let read = |file: &str| std::fs::read_to_string(dir.join(file)).ok();
+    let max: usize = read("memory.max")?.trim().parse().ok()?; // "max" (no limit) does not parse
+    let current: usize = read("memory.current")?.trim().parse().ok()?;
+    Some(max.saturating_sub(current))
 }
 
 /// [`prove_with_rng`], letting `forge` change the logUp columns at each [`Stage`] (soundness
@@ -434,4 +459,25 @@ pub(crate) fn prove_forging<C: Circuit>(
     c.commit_coeffs(&pi)?;
     debug_assert_eq!(c.proof.len(), shape.proof_len());
     Ok((c.proof, failing))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mem_available_is_read_in_bytes_and_garbage_is_no_answer() {
+        let meminfo = "MemTotal:       24000000 kB\nMemFree:  100 kB\nMemAvailable:   22000000 kB\n";
+        assert_eq!(mem_available(meminfo), Some(22_000_000 * 1024));
+        assert_eq!(mem_available("MemTotal: 5 kB\n"), None);
+        assert_eq!(mem_available("MemAvailable: lots kB\n"), None);
+        assert_eq!(mem_available(&format!("MemAvailable: {} kB\n", usize::MAX)), None);
+    }
+
+    #[test]
+    fn an_explicit_budget_is_taken_as_given() {
+        assert_eq!(QuotientMemory::Bytes(0).bytes(), 0);
+        assert_eq!(QuotientMemory::Bytes(12345).bytes(), 12345);
+        assert!(QuotientMemory::Auto.bytes() > 0, "this machine reports some memory available");
+    }
 }
