@@ -14,7 +14,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rebuttal_circuits::keccak::KeccakCircuit;
 use rebuttal_gpu::{BackendChoice, select_backend};
 use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config, prove, verify};
+use rebuttal_prover::plonk::{
+    KeygenConfig, ProveOptions, QuotientMemory, keygen_with_config, prove_with_options, verify,
+};
 use rebuttal_prover::srs::Srs;
 use rebuttal_verifier_gen::{encode_calldata, generate};
 use rebuttal_witness::BlockWitness;
@@ -46,6 +48,27 @@ pub struct ProveArgs {
     /// default: a public block has nothing to hide, and plain proofs are reproducible.
     #[arg(long)]
     pub zero_knowledge: bool,
+    /// Memory the quotient may use for copies of the committed columns: `auto` (half of what the
+    /// system or cgroup has available then), or a size such as `8GiB`, `512MiB`, `0`. Columns
+    /// beyond it are transformed in place: less memory, more time, the same proof.
+    #[arg(long, value_name = "auto|SIZE", default_value = "auto", value_parser = parse_quotient_memory)]
+    pub quotient_memory: QuotientMemory,
+}
+
+/// Parses `--quotient-memory`: `auto`, or bytes with an optional `KiB`/`MiB`/`GiB`/`TiB` suffix.
+pub fn parse_quotient_memory(text: &str) -> Result<QuotientMemory, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(QuotientMemory::Auto);
+    }
+    let units = [("TiB", 1usize << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("B", 1)];
+    let (number, unit) = units
+        .iter()
+        .find_map(|&(suffix, unit)| text.strip_suffix(suffix).map(|n| (n.trim(), unit)))
+        .unwrap_or((text, 1));
+    let bad = || format!("`{text}` is not `auto` or a size such as 8GiB, 512MiB or 0");
+    let count: usize = number.parse().map_err(|_| bad())?;
+    count.checked_mul(unit).map(QuotientMemory::Bytes).ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// The distinct keccak inputs of a block, in the order the witness first records them.
@@ -95,7 +118,9 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     let srs = load_srs(args.srs.as_deref(), k)?;
     let config = KeygenConfig { zero_knowledge: args.zero_knowledge };
     let (pk, t_keygen) = stage("keygen", || keygen_with_config(&srs, &circuit, k, backend.as_ref(), config))?;
-    let (proof, t_prove) = stage("proving", || prove(&pk, &circuit, backend.as_ref()))?;
+    let options = ProveOptions { quotient_memory: args.quotient_memory };
+    let (proof, t_prove) =
+        stage("proving", || prove_with_options(&pk, &circuit, backend.as_ref(), &mut rand_core::OsRng, &options))?;
     let instances = circuit.instances();
     let ((), t_verify) = stage("verifying", || verify(pk.vk(), &instances, &proof))?;
     // A verifier the generator cannot lay out is reported; the proof is still written.
@@ -125,6 +150,7 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("not yet proven:   EVM execution, state, MPT, bytecode, copy and tx circuits (not written yet)");
     println!("backend:          {}", backend.name());
     println!("zero-knowledge:   {}", if config.zero_knowledge { "on" } else { "off (default)" });
+    println!("quotient memory:  {:?}", args.quotient_memory);
     println!("keygen:           {:.3} s", secs(t_keygen));
     println!("prove:            {:.3} s ({} proof bytes)", secs(t_prove), proof.len());
     println!("verify (Rust):    {:.3} s — valid", secs(t_verify));
@@ -184,5 +210,21 @@ mod tests {
         std::fs::write(&junk, b"\x05\0\0\0 too short").unwrap();
         assert!(load_srs(Some(&junk), 5).unwrap_err().to_string().contains("junk.params"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn quotient_memory_sizes_parse_and_garbage_is_an_error_naming_it() {
+        assert_eq!(parse_quotient_memory("auto"), Ok(QuotientMemory::Auto));
+        assert_eq!(parse_quotient_memory("AUTO"), Ok(QuotientMemory::Auto));
+        assert_eq!(parse_quotient_memory("0"), Ok(QuotientMemory::Bytes(0)));
+        assert_eq!(parse_quotient_memory("4096"), Ok(QuotientMemory::Bytes(4096)));
+        assert_eq!(parse_quotient_memory("512MiB"), Ok(QuotientMemory::Bytes(512 << 20)));
+        assert_eq!(parse_quotient_memory("8 GiB"), Ok(QuotientMemory::Bytes(8 << 30)));
+        assert_eq!(parse_quotient_memory("100B"), Ok(QuotientMemory::Bytes(100)));
+        for bad in ["", "lots", "8GB", "-1", "1.5GiB", "GiB"] {
+            let err = parse_quotient_memory(bad).unwrap_err();
+            assert!(err.contains(&format!("`{}`", bad.trim())), "{bad}: {err}");
+        }
+        assert!(parse_quotient_memory(&format!("{}TiB", usize::MAX)).unwrap_err().contains("too large"));
     }
 }

@@ -138,3 +138,11 @@ fn stats_keccak_prints_the_cost_per_permutation() {
     let t = text(&out);
     assert!(t.contains("per keccak-f") && t.contains("committed cells") && t.contains("advice"), "{t}");
 }
+
+#[test]
+fn a_bad_quotient_memory_size_is_an_error_naming_it() {
+    let out = rebuttal(&["prove", "--quotient-memory", "lots"]);
+    assert!(!out.status.success());
+    let t = text(&out);
+    assert!(t.contains("--quotient-memory") && t.contains("`lots`") && !t.contains("panicked"), "{t}");
+}
