@@ -15,7 +15,7 @@ use crate::arith::{Domain, Fr, G1Affine, G2Affine};
 use crate::backend::{Backend, BackendError};
 use crate::circuit::{Circuit, Column, Layout, SynthesisError};
 use crate::encoding::{g1_to_bytes, g2_to_bytes};
-use crate::srs::Srs;
+use crate::srs::{Srs, lagrange_basis};
 
 /// Version of the proof system (and of the verifying-key digest input). Version 2: logUp
 /// lookups of one table share helper columns and the table's fraction moved into the running-sum
@@ -121,6 +121,10 @@ pub struct ProvingKey {
     /// Values of every fixed column on the domain (σ, selectors and the circuit's).
     pub(crate) fixed_values: Vec<Vec<Fr>>,
     pub(crate) srs_powers: Arc<[G1Affine]>,
+    /// The Lagrange basis over the domain (`[L_i(τ)]₁`), derived from the powers: the prover
+    /// commits to its columns' values with it, which costs an MSM over short scalars where the
+    /// values are short (bits, bytes, chunks) instead of over their coefficients.
+    pub(crate) srs_lagrange: Arc<[G1Affine]>,
 }
 
 impl ProvingKey {
@@ -188,7 +192,8 @@ pub fn keygen_with_config<C: Circuit>(
         tau_g2,
         digest,
     };
-    Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into() })
+    let srs_lagrange = lagrange_basis(powers, &domain).into();
+    Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into(), srs_lagrange })
 }
 
 /// Coefficients of each column from its values on `domain`.

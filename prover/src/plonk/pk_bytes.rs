@@ -23,6 +23,7 @@ use super::vk_bytes::VkError;
 use crate::arith::{Domain, Fr, G1Affine};
 use crate::backend::{Backend, BackendError, CpuBackend};
 use crate::encoding::{EncodingError, fr_from_bytes, fr_to_bytes, g1_from_bytes, g1_to_bytes};
+use crate::srs::lagrange_basis;
 
 const MAGIC: &[u8; 4] = b"RBPK";
 
@@ -137,6 +138,7 @@ impl ProvingKey {
                 return Err(PkError::CommitmentMismatch { what });
             }
         }
-        Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: Arc::from(srs_powers) })
+        let srs_lagrange = lagrange_basis(&srs_powers, &domain).into();
+        Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: Arc::from(srs_powers), srs_lagrange })
     }
 }

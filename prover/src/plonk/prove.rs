@@ -2,9 +2,12 @@
 //! on an extended coset (one size-n sub-coset at a time), evaluations, and a SHPLONK opening of
 //! everything at once.
 //!
+//! Commitments to columns are made from their values over the key's Lagrange basis (the same
+//! points as their coefficients over the powers): no interpolation, and the MSM is over short
+//! scalars where the values are short, as most witness values are (bits, bytes, chunks).
+//!
 //! Memory: each committed column is held once through the rounds. Its values on the domain are
-//! kept (later rounds read them) and only a scratch copy is interpolated to commit; once no round
-//! needs the values they are interpolated in place. The quotient then copies columns to each
+//! kept (later rounds read them); once no round needs them they are interpolated in place. The quotient then copies columns to each
 //! sub-coset within [`QuotientMemory`] and moves the rest there and back in place, so the widest
 //! circuits (thousands of columns) can be proven in one field element per committed cell.
 
@@ -92,26 +95,33 @@ pub(crate) fn extension_bits(d: usize) -> u32 {
 
 struct Committer<'a> {
     backend: &'a dyn Backend,
+    /// The SRS powers, for coefficients.
     bases: PreparedBases,
-    domain: &'a Domain,
+    /// The Lagrange basis, for values on the domain.
+    lagrange: PreparedBases,
     transcript: Transcript,
     proof: Vec<u8>,
 }
 
 impl Committer<'_> {
-    /// Commits to the polynomial with `values` on the domain. The interpolation goes to a
-    /// scratch copy: the caller keeps the values, which later rounds read.
+    /// Commits to the polynomial with `values` on the domain, over the Lagrange basis: the same
+    /// point as its coefficients over the powers, without interpolating, and an MSM over short
+    /// scalars where the values are short.
     fn commit_values(&mut self, values: &[Fr]) -> Result<(), ProveError> {
-        let mut coeffs = values.to_vec();
-        self.backend.intt(&mut coeffs, self.domain)?;
-        self.commit_coeffs(&coeffs)
+        let point: G1Affine = self.backend.msm_prepared(values, &self.lagrange)?.to_affine();
+        self.absorb(point);
+        Ok(())
     }
 
     fn commit_coeffs(&mut self, coeffs: &[Fr]) -> Result<(), ProveError> {
         let point: G1Affine = self.backend.msm_prepared(coeffs, &self.bases)?.to_affine();
+        self.absorb(point);
+        Ok(())
+    }
+
+    fn absorb(&mut self, point: G1Affine) {
         self.transcript.absorb_point(&point);
         self.proof.extend_from_slice(&g1_to_bytes(&point));
-        Ok(())
     }
 }
 
@@ -251,7 +261,7 @@ pub(crate) fn prove_forging<C: Circuit>(
     let mut c = Committer {
         backend,
         bases: backend.prepare_bases(&pk.srs_powers)?,
-        domain: &domain,
+        lagrange: backend.prepare_bases(&pk.srs_lagrange)?,
         transcript,
         proof: Vec::with_capacity(shape.proof_len()),
     };

@@ -11,6 +11,8 @@
 //! really are successive powers of the τ behind `[τ]₂`, on a random sample of positions.
 
 mod params_kzg;
+
+pub(crate) use params_kzg::lagrange_basis;
 mod ptau;
 
 pub use ptau::write_insecure_ptau;

@@ -59,14 +59,21 @@ impl Srs {
     /// polynomial's evaluations with these equals committing to its coefficients with the powers.
     pub fn lagrange_g1(&self) -> Vec<G1Affine> {
         let domain = Domain::new(self.k).expect("k ≤ MAX_K was checked on construction");
-        let mut points: Vec<G1> = self.g1_powers.par_iter().map(|p| p.to_curve()).collect();
-        halo2curves::fft::best_fft(&mut points, domain.omega_inv(), self.k);
-        let n_inv = domain.n_inv();
-        points.par_iter_mut().for_each(|p| *p *= n_inv);
-        let mut affine = vec![G1Affine::identity(); points.len()];
-        G1::batch_normalize(&points, &mut affine);
-        affine
+        lagrange_basis(&self.g1_powers, &domain)
     }
+}
+
+/// The Lagrange basis `[L_i(τ)]₁` over `domain` from the first `domain.n()` powers `[τ^j]₁`
+/// (an inverse NTT over G1: `[L_i(τ)] = n⁻¹ Σ_j ω^(−ij) [τ^j]`). `powers` must hold at least
+/// `domain.n()` points.
+pub(crate) fn lagrange_basis(powers: &[G1Affine], domain: &Domain) -> Vec<G1Affine> {
+    let mut points: Vec<G1> = powers[..domain.n()].par_iter().map(|p| p.to_curve()).collect();
+    halo2curves::fft::best_fft(&mut points, domain.omega_inv(), domain.k());
+    let n_inv = domain.n_inv();
+    points.par_iter_mut().for_each(|p| *p *= n_inv);
+    let mut affine = vec![G1Affine::identity(); points.len()];
+    G1::batch_normalize(&points, &mut affine);
+    affine
 }
 
 /// Reads exactly `len` bytes. The buffer grows only as data arrives, so a header that claims a
@@ -78,4 +85,36 @@ fn read_exact_growing(reader: &mut impl Read, len: usize, what: &str) -> Result<
         return Err(SrsError::Truncated { what: what.into(), expected: len as u64, found: buf.len() as u64 });
     }
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use ff::Field;
+    use rand_chacha::ChaCha20Rng;
+    use rand_core::SeedableRng;
+
+    use super::*;
+    use crate::arith::Fr;
+    use crate::backend::{Backend, CpuBackend};
+
+    #[test]
+    fn values_over_the_lagrange_basis_commit_like_coefficients_over_the_powers() {
+        let mut rng = ChaCha20Rng::seed_from_u64(3);
+        let srs = Srs::unsafe_setup(6, 9).unwrap();
+        for k in [0, 1, 3, 5] {
+            let domain = Domain::new(k).unwrap();
+            let lagrange = lagrange_basis(srs.g1_powers(), &domain);
+            assert_eq!(lagrange.len(), domain.n());
+            for values in [
+                (0..domain.n()).map(|_| Fr::random(&mut rng)).collect::<Vec<_>>(),
+                (0..domain.n()).map(|i| Fr::from((i % 3) as u64)).collect(),
+            ] {
+                let mut coeffs = values.clone();
+                CpuBackend.intt(&mut coeffs, &domain).unwrap();
+                let by_values = CpuBackend.msm(&values, &lagrange).unwrap().to_affine();
+                let by_coeffs = CpuBackend.msm(&coeffs, &srs.g1_powers()[..domain.n()]).unwrap().to_affine();
+                assert_eq!(by_values, by_coeffs, "k = {k}");
+            }
+        }
+    }
 }

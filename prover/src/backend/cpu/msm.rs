@@ -12,6 +12,10 @@
 //!   number of threads, so that e.g. 17 windows on 2 threads do not leave a core idle.
 //! - No input panics: identity bases and zero digits are skipped, `P + (−P)` empties the bucket,
 //!   `P + P` is a doubling inside the batch.
+//! - Short scalars cost less: only the windows below the longest scalar's bit length are
+//!   processed, and the window size is chosen for that length. Committing to a column's values
+//!   (bits, bytes, small chunks) over the Lagrange basis then takes one or two windows instead
+//!   of the ~20 a random scalar needs.
 
 use ff::{Field, PrimeField};
 use group::{Curve, Group, prime::PrimeCurveAffine};
@@ -49,7 +53,6 @@ pub(super) fn msm(scalars: &[Fr], bases: &[G1Affine]) -> G1 {
     }
     let (scalars, bases) = (&scalars[..n], &bases[..n]);
     let threads = if n < PARALLEL_THRESHOLD { 1 } else { rayon::current_num_threads().max(1) };
-    let plan = Plan::choose(n, threads);
 
     // Canonical little-endian limbs; an identity base contributes nothing, so its scalar is
     // treated as zero (every digit then skips it).
@@ -72,6 +75,11 @@ pub(super) fn msm(scalars: &[Fr], bases: &[G1Affine]) -> G1 {
     } else {
         scalars.iter().zip(bases.iter()).map(to_limbs).collect()
     };
+    let bits = limbs.iter().map(bit_length).max().unwrap_or(0);
+    if bits == 0 {
+        return G1::identity();
+    }
+    let plan = Plan::choose(n, threads, bits);
 
     let range_len = n.div_ceil(plan.splits);
     let tasks: Vec<(usize, usize, usize)> = (0..plan.windows)
@@ -88,7 +96,7 @@ pub(super) fn msm(scalars: &[Fr], bases: &[G1Affine]) -> G1 {
         let digits = limbs[lo..hi].iter().map(|l| booth_digit(l, w, plan.c));
         // The top windows hold fewer bits: fewer buckets, and a batch small enough that their
         // few distinct digits rarely collide with pending additions.
-        let buckets = max_digit(w, plan.c);
+        let buckets = max_digit(w, plan.c, bits);
         let sum = match plan.strategy {
             Strategy::BatchAffine { batch } if batch.min(buckets / 4) >= 8 => {
                 let mut acc = BatchAffine::with_buckets(buckets, batch.min(buckets / 4));
@@ -140,11 +148,11 @@ struct Plan {
 
 impl Plan {
     /// Minimises the modelled wall time (in field multiplications) over `c`, the number of
-    /// point ranges and the strategy.
-    fn choose(n: usize, threads: usize) -> Self {
+    /// point ranges and the strategy, for `n` scalars below `2^bits`.
+    fn choose(n: usize, threads: usize, bits: usize) -> Self {
         let mut best: Option<(f64, Plan)> = None;
         for c in 2..=20usize {
-            let windows = windows_for(c);
+            let windows = windows_for(c, bits);
             let buckets = 1usize << (c - 1);
             // Batch size: a quarter of the buckets keeps collisions with pending additions rare.
             let batch = (buckets / 4).min(MAX_BATCH);
@@ -171,15 +179,20 @@ impl Plan {
         }
         match best {
             Some((_, plan)) => plan,
-            None => Plan { c: 4, windows: windows_for(4), splits: 1, strategy: Strategy::Projective },
+            None => Plan { c: 4, windows: windows_for(4, bits), splits: 1, strategy: Strategy::Projective },
         }
     }
 }
 
-/// Windows of `c` bits needed for signed digits of a scalar below 2^254: the top window must
-/// not carry, which holds when `windows · c ≥ 255`.
-fn windows_for(c: usize) -> usize {
-    (Fr::NUM_BITS as usize + 1).div_ceil(c)
+/// Windows of `c` bits needed for signed digits of scalars below `2^bits` (`bits ≤ 254`): the
+/// top window must not carry, which holds when `windows · c ≥ bits + 1`.
+fn windows_for(c: usize, bits: usize) -> usize {
+    (bits + 1).div_ceil(c)
+}
+
+/// The bit length of a 256-bit little-endian integer (0 for zero).
+fn bit_length(limbs: &[u64; 4]) -> usize {
+    limbs.iter().rposition(|&l| l != 0).map_or(0, |i| 64 * i + 64 - limbs[i].leading_zeros() as usize)
 }
 
 /// Bits `[start, start + len)` of a 256-bit little-endian integer (zero beyond bit 255),
@@ -210,12 +223,12 @@ fn booth_digit(limbs: &[u64; 4], w: usize, c: usize) -> i32 {
     v + carry_in - (top << c)
 }
 
-/// The largest `|digit|` of window `w`: the scalars are canonical, below `2^254`, so a window
-/// holding only the top `m < c` bits has digits up to `2^m` (its bits plus the carry from
-/// below); other windows reach `2^(c−1)`.
-fn max_digit(w: usize, c: usize) -> usize {
+/// The largest `|digit|` of window `w` for scalars below `2^bits`: a window holding only the
+/// top `m < c` bits has digits up to `2^m` (its bits plus the carry from below); other windows
+/// reach `2^(c−1)`.
+fn max_digit(w: usize, c: usize, bits: usize) -> usize {
     let full = 1usize << (c - 1);
-    match (Fr::NUM_BITS as usize).checked_sub(w * c) {
+    match bits.checked_sub(w * c) {
         None | Some(0) => 1,
         Some(bits) if bits < c - 1 => 1 << bits,
         Some(_) => full,
@@ -529,7 +542,7 @@ mod tests {
             for c in 1..=20 {
                 let mut acc = Fr::ZERO;
                 let base = Fr::from(1u64 << c);
-                for w in (0..windows_for(c)).rev() {
+                for w in (0..windows_for(c, Fr::NUM_BITS as usize)).rev() {
                     let d = booth_digit(&limbs, w, c);
                     assert!(d.unsigned_abs() <= 1 << (c - 1), "c = {c}, digit {d}");
                     acc = acc * base + Fr::from(d.unsigned_abs() as u64) * if d < 0 { -Fr::ONE } else { Fr::ONE };
@@ -612,9 +625,9 @@ mod tests {
                 *l = u64::from_le_bytes(ch.try_into().unwrap());
             }
             for c in 2..=20 {
-                for w in 0..windows_for(c) {
+                for w in 0..windows_for(c, Fr::NUM_BITS as usize) {
                     let d = booth_digit(&limbs, w, c).unsigned_abs() as usize;
-                    assert!(d <= max_digit(w, c), "c = {c}, window {w}, digit {d}");
+                    assert!(d <= max_digit(w, c, Fr::NUM_BITS as usize), "c = {c}, window {w}, digit {d}");
                 }
             }
         }
@@ -624,9 +637,91 @@ mod tests {
     fn plans_are_sane() {
         for log_n in 0..24 {
             for threads in [1, 2, 4, 16] {
-                let p = Plan::choose(1 << log_n, threads);
+                let p = Plan::choose(1 << log_n, threads, Fr::NUM_BITS as usize);
                 assert!(p.c >= 2 && p.c <= 20 && p.windows * p.c >= 255 && p.splits >= 1);
             }
         }
+    }
+
+    fn limbs_of(s: &Fr) -> [u64; 4] {
+        let repr = s.to_repr();
+        let mut limbs = [0u64; 4];
+        for (l, ch) in limbs.iter_mut().zip(repr.as_ref().chunks_exact(8)) {
+            *l = u64::from_le_bytes(ch.try_into().unwrap());
+        }
+        limbs
+    }
+
+    /// A scalar below `2^bits`: random bits, the top one set.
+    fn scalar_of_length(bits: usize, rng: &mut ChaCha20Rng) -> Fr {
+        let mut limbs = limbs_of(&Fr::random(&mut *rng));
+        for (i, l) in limbs.iter_mut().enumerate() {
+            let keep = bits.saturating_sub(64 * i).min(64);
+            *l = if keep == 64 { *l } else { *l & ((1u64 << keep) - 1) };
+        }
+        limbs[(bits - 1) / 64] |= 1 << ((bits - 1) % 64);
+        let value = limbs
+            .iter()
+            .rev()
+            .fold(Fr::ZERO, |acc, &l| acc * Fr::from(1u64 << 32) * Fr::from(1u64 << 32) + Fr::from(l));
+        assert_eq!(bit_length(&limbs_of(&value)), bits);
+        value
+    }
+
+    #[test]
+    fn short_scalars_recompose_in_fewer_windows_within_their_bounds() {
+        let mut rng = ChaCha20Rng::seed_from_u64(13);
+        for bits in (1..=Fr::NUM_BITS as usize).step_by(7).chain([2, 6, 8, 63, 64, 65, 128, 253]) {
+            for _ in 0..4 {
+                let s = scalar_of_length(bits, &mut rng);
+                let limbs = limbs_of(&s);
+                for c in 2..=20 {
+                    let mut acc = Fr::ZERO;
+                    for w in (0..windows_for(c, bits)).rev() {
+                        let d = booth_digit(&limbs, w, c);
+                        assert!(d.unsigned_abs() as usize <= max_digit(w, c, bits), "bits {bits}, c {c}, window {w}");
+                        let digit = Fr::from(d.unsigned_abs() as u64);
+                        acc = acc * Fr::from(1u64 << c) + if d < 0 { -digit } else { digit };
+                    }
+                    assert_eq!(acc, s, "bits {bits}, c {c}");
+                }
+            }
+        }
+        assert_eq!(bit_length(&[0; 4]), 0);
+        assert_eq!(bit_length(&limbs_of(&-Fr::ONE)), Fr::NUM_BITS as usize);
+    }
+
+    #[test]
+    fn msm_of_short_scalars_matches_the_naive_sum() {
+        let mut rng = ChaCha20Rng::seed_from_u64(17);
+        let g = G1Affine::generator();
+        for n in [1usize, 5, 63, 64, 300] {
+            let bases: Vec<G1Affine> = (0..n).map(|_| (g * Fr::random(&mut rng)).to_affine()).collect();
+            let naive = |scalars: &[Fr]| -> G1 { scalars.iter().zip(&bases).map(|(s, b)| *b * s).sum() };
+            let cases: Vec<Vec<Fr>> = vec![
+                vec![Fr::ZERO; n],
+                (0..n).map(|i| Fr::from((i % 2) as u64)).collect(),
+                (0..n).map(|_| scalar_of_length(6, &mut rng)).collect(),
+                (0..n).map(|i| Fr::from((i * 37 % 256) as u64)).collect(),
+                (0..n).map(|_| scalar_of_length(64, &mut rng)).collect(),
+                // Short scalars with one full-length one: every window again.
+                (0..n).map(|i| if i == n / 2 { -Fr::ONE } else { Fr::from(i as u64) }).collect(),
+            ];
+            for (case, scalars) in cases.iter().enumerate() {
+                assert_eq!(msm(scalars, &bases).to_affine(), naive(scalars).to_affine(), "n {n}, case {case}");
+            }
+        }
+    }
+
+    #[test]
+    fn plans_for_short_scalars_cover_them() {
+        for bits in [1usize, 6, 8, 16, 64, 254] {
+            for log_n in [0usize, 6, 12, 16, 20] {
+                let p = Plan::choose(1 << log_n, 2, bits);
+                assert!(p.windows * p.c > bits && p.splits >= 1, "bits {bits}, log n {log_n}: {p:?}");
+            }
+        }
+        // Byte values at 2^16 points: a window or two, not twenty.
+        assert!(Plan::choose(1 << 16, 2, 8).windows <= 2);
     }
 }
