@@ -7,9 +7,10 @@
 //! scalars where the values are short, as most witness values are (bits, bytes, chunks).
 //!
 //! Memory: each committed column is held once through the rounds. Its values on the domain are
-//! kept (later rounds read them); once no round needs them they are interpolated in place. The quotient then copies columns to each
-//! sub-coset within [`QuotientMemory`] and moves the rest there and back in place, so the widest
-//! circuits (thousands of columns) can be proven in one field element per committed cell.
+//! kept (later rounds read them); once no round needs them they are interpolated in place. The
+//! quotient then copies columns to each sub-coset within [`QuotientMemory`] and moves the rest
+//! there and back in place, so the widest circuits (thousands of columns) can be proven in one
+//! field element per committed cell.
 
 use std::collections::HashMap;
 
@@ -168,8 +169,8 @@ pub struct ProveOptions {
 /// How much memory the quotient may spend, on each of its sub-cosets, on copies of the committed
 /// columns' values there. A copied column costs one NTT per sub-coset; one moved in place costs
 /// an NTT and an inverse NTT but no second vector, so without copies the prover holds one field
-/// element per committed cell instead of two (measured on the keccak circuit: −40 % peak memory,
-/// +24 % CPU time; `BENCHMARKS.md`).
+/// element per committed cell instead of two (measured on the keccak circuit with every column
+/// in place: −39 to −42 % peak memory for +16 to +28 % CPU time; `BENCHMARKS.md`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum QuotientMemory {

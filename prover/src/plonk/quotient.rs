@@ -155,8 +155,7 @@ fn evaluate_sub_coset(
     let QuotientInput { ext, domain, .. } = *input;
     let used: HashSet<Column> = program.queries().iter().map(|q| q.column).collect();
     let powers = powers(shift, domain.n());
-    let mut budget = input.copy_budget;
-    let mut mover = Mover { backend, domain, shift, powers: &powers, used: &used, budget: &mut budget };
+    let mut mover = Mover { backend, domain, shift, powers: &powers, used: &used, budget: input.copy_budget };
     let advice_ids: Vec<Column> = ext.cs.advice_columns().map(Column::from).collect();
     let instance_ids: Vec<Column> = ext.cs.instance_columns().map(Column::from).collect();
     let advice_moves = mover.forward(committed.advice, &advice_ids)?;
@@ -186,7 +185,8 @@ struct Mover<'a> {
     shift: Fr,
     powers: &'a [Fr],
     used: &'a HashSet<Column>,
-    budget: &'a mut usize,
+    /// Bytes left for copies on this sub-coset.
+    budget: usize,
 }
 
 impl Mover<'_> {
@@ -201,8 +201,8 @@ impl Mover<'_> {
                 if !self.used.contains(id) {
                     return Ok(Moved::Unused);
                 }
-                if *self.budget >= bytes {
-                    *self.budget -= bytes;
+                if self.budget >= bytes {
+                    self.budget -= bytes;
                     let mut values: Vec<Fr> = Vec::with_capacity(column.len());
                     column.par_iter().zip(self.powers.par_iter()).map(|(c, p)| *c * p).collect_into_vec(&mut values);
                     self.backend.ntt(&mut values, self.domain)?;
@@ -216,7 +216,7 @@ impl Mover<'_> {
 
     /// Undoes [`Mover::forward`]: the exact inverse, so the coefficients are bit for bit those
     /// of before.
-    fn back(&mut self, columns: &mut [Vec<Fr>], moves: Vec<Moved>) -> Result<(), BackendError> {
+    fn back(&self, columns: &mut [Vec<Fr>], moves: Vec<Moved>) -> Result<(), BackendError> {
         for (column, moved) in columns.iter_mut().zip(moves) {
             match moved {
                 Moved::Unused => {}
