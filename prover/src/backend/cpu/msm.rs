@@ -534,11 +534,7 @@ mod tests {
         let mut samples = vec![Fr::ZERO, Fr::ONE, -Fr::ONE, Fr::from(u64::MAX)];
         samples.extend((0..20).map(|_| Fr::random(&mut rng)));
         for s in samples {
-            let repr = s.to_repr();
-            let mut limbs = [0u64; 4];
-            for (l, ch) in limbs.iter_mut().zip(repr.as_ref().chunks_exact(8)) {
-                *l = u64::from_le_bytes(ch.try_into().unwrap());
-            }
+            let limbs = limbs_of(&s);
             for c in 1..=20 {
                 let mut acc = Fr::ZERO;
                 let base = Fr::from(1u64 << c);
@@ -619,11 +615,7 @@ mod tests {
         let mut samples = vec![-Fr::ONE, Fr::ZERO, Fr::ONE];
         samples.extend((0..200).map(|_| Fr::random(&mut rng)));
         for s in samples {
-            let repr = s.to_repr();
-            let mut limbs = [0u64; 4];
-            for (l, ch) in limbs.iter_mut().zip(repr.as_ref().chunks_exact(8)) {
-                *l = u64::from_le_bytes(ch.try_into().unwrap());
-            }
+            let limbs = limbs_of(&s);
             for c in 2..=20 {
                 for w in 0..windows_for(c, Fr::NUM_BITS as usize) {
                     let d = booth_digit(&limbs, w, c).unsigned_abs() as usize;
