@@ -5,7 +5,8 @@
 #   benches/compare_prove.sh [K ...]        (default: 14 16 18 20)
 #
 # Environment: PROVERS (default "rebuttal halo2-axiom"; add rebuttal-zk for rebuttal with a
-# zero-knowledge key, the like-for-like peer of halo2-axiom, which always blinds), REPEAT (default 3) proofs per process, reported as the fastest run (wall and CPU
+# zero-knowledge key, the like-for-like peer of halo2-axiom, which always blinds; rebuttal-packed
+# for rebuttal with packed commitments, the prover's cost of the cheaper on-chain verifier), REPEAT (default 3) proofs per process, reported as the fastest run (wall and CPU
 # time separately) and the median wall time; ROUNDS (default 1) passes over all (k, prover)
 # pairs, alternating the provers so that both see the same machine load. CARGO_TARGET_DIR is
 # honoured (default: <workspace>/target). The load average is printed before and after.

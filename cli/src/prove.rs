@@ -48,6 +48,12 @@ pub struct ProveArgs {
     /// default: a public block has nothing to hide, and plain proofs are reproducible.
     #[arg(long)]
     pub zero_knowledge: bool,
+    /// Commit up to N polynomials opened at the same rotations together (N ≥ 2; 1, the
+    /// default, commits each on its own). Fewer commitments make the on-chain verifier cheaper
+    /// (one elliptic-curve multiplication per commitment); the prover works on polynomials of
+    /// degree N·n and needs an SRS of 2^(k + ⌈log2 N⌉) powers.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub packing: u32,
     /// Memory the quotient may use for copies of the committed columns: `auto` (half of what the
     /// system or cgroup has available then), or a size such as `8GiB`, `512MiB`, `0`. Columns
     /// beyond it are transformed in place: less memory, more time, the same proof.
@@ -103,6 +109,11 @@ fn stage<T, E>(what: &str, f: impl FnOnce() -> Result<T, E>) -> Result<(T, Durat
     result.map(|v| (v, elapsed))
 }
 
+/// The commitments a proof of `pk` carries (W and W' included).
+fn pk_commitments(pk: &rebuttal_prover::plonk::ProvingKey) -> usize {
+    rebuttal_prover::plonk::proof::ProofShape::new(pk.vk().extended(), pk.vk().k()).num_points()
+}
+
 /// Runs `rebuttal prove`.
 pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     let input = args.source.load_one()?;
@@ -115,8 +126,9 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     let circuit = KeccakCircuit::new(inputs)?;
     let k = circuit.k();
     let backend = select_backend(args.backend)?;
-    let srs = load_srs(args.srs.as_deref(), k)?;
-    let config = KeygenConfig { zero_knowledge: args.zero_knowledge };
+    let packing = args.packing as usize;
+    let srs = load_srs(args.srs.as_deref(), k + packing.next_power_of_two().trailing_zeros())?;
+    let config = KeygenConfig { zero_knowledge: args.zero_knowledge, packing };
     let (pk, t_keygen) = stage("keygen", || keygen_with_config(&srs, &circuit, k, backend.as_ref(), config))?;
     let options = ProveOptions { quotient_memory: args.quotient_memory };
     let (proof, t_prove) =
@@ -150,6 +162,10 @@ pub fn run(args: &ProveArgs) -> Result<(), Box<dyn std::error::Error>> {
     println!("not yet proven:   EVM execution, state, MPT, bytecode, copy and tx circuits (not written yet)");
     println!("backend:          {}", backend.name());
     println!("zero-knowledge:   {}", if config.zero_knowledge { "on" } else { "off (default)" });
+    match config.packing {
+        1 => println!("packing:          off (default)"),
+        p => println!("packing:          up to {p} polynomials per commitment ({} commitments)", pk_commitments(&pk)),
+    }
     println!("quotient memory:  {:?}", args.quotient_memory);
     println!("keygen:           {:.3} s", secs(t_keygen));
     println!("prove:            {:.3} s ({} proof bytes)", secs(t_prove), proof.len());

@@ -42,11 +42,11 @@ fn instances_json(instances: &[Vec<Fr>]) -> String {
 }
 
 /// Writes vk.bin, proof.bin and instances.json of a small Fibonacci proof into `dir`.
-fn write_fibonacci_proof(dir: &Path, zero_knowledge: bool) -> Vec<Vec<Fr>> {
+fn write_fibonacci_proof(dir: &Path, config: KeygenConfig) -> Vec<Vec<Fr>> {
     let circuit = Fibonacci { start: (1, 1), steps: 20, claim: None };
     let k = 6;
-    let srs = Srs::unsafe_setup(k, 7).unwrap();
-    let pk = keygen_with_config(&srs, &circuit, k, &CpuBackend, KeygenConfig { zero_knowledge }).unwrap();
+    let srs = Srs::unsafe_setup(k + config.packing.next_power_of_two().trailing_zeros(), 7).unwrap();
+    let pk = keygen_with_config(&srs, &circuit, k, &CpuBackend, config).unwrap();
     let proof = prove(&pk, &circuit, &CpuBackend).unwrap();
     let instances = circuit.instances();
     std::fs::write(dir.join("vk.bin"), pk.vk().to_bytes()).unwrap();
@@ -57,14 +57,14 @@ fn write_fibonacci_proof(dir: &Path, zero_knowledge: bool) -> Vec<Vec<Fr>> {
 
 #[test]
 fn verify_accepts_a_valid_proof_and_rejects_tampering() {
-    for zero_knowledge in [false, true] {
-        verify_command_on(zero_knowledge);
+    for (name, zero_knowledge, packing) in [("verify", false, 1), ("verify-zk", true, 1), ("verify-packed", false, 4)] {
+        verify_command_on(name, KeygenConfig { zero_knowledge, packing });
     }
 }
 
-fn verify_command_on(zero_knowledge: bool) {
-    let dir = scratch(if zero_knowledge { "verify-zk" } else { "verify" });
-    let instances = write_fibonacci_proof(&dir, zero_knowledge);
+fn verify_command_on(name: &str, config: KeygenConfig) {
+    let dir = scratch(name);
+    let instances = write_fibonacci_proof(&dir, config);
     let d = dir.to_str().unwrap();
 
     let ok = rebuttal(&["verify", "--dir", d]);
@@ -90,7 +90,7 @@ fn verify_command_on(zero_knowledge: bool) {
 #[test]
 fn malformed_files_are_errors_naming_the_file() {
     let dir = scratch("malformed");
-    write_fibonacci_proof(&dir, false);
+    write_fibonacci_proof(&dir, KeygenConfig::default());
     let d = dir.to_str().unwrap();
     std::fs::write(dir.join("junk.bin"), b"RBVK\0\0\0\x01 not a key").unwrap();
     std::fs::write(dir.join("junk.json"), b"{\"not\": \"instances\"}").unwrap();
@@ -106,7 +106,7 @@ fn malformed_files_are_errors_naming_the_file() {
 #[test]
 fn verifier_writes_solidity_and_call_data() {
     let dir = scratch("verifier");
-    write_fibonacci_proof(&dir, false);
+    write_fibonacci_proof(&dir, KeygenConfig::default());
     let p = |f: &str| dir.join(f).to_str().unwrap().to_string();
     let out = rebuttal(&[
         "verifier",
@@ -145,4 +145,14 @@ fn a_bad_quotient_memory_size_is_an_error_naming_it() {
     assert!(!out.status.success());
     let t = text(&out);
     assert!(t.contains("--quotient-memory") && t.contains("`lots`") && !t.contains("panicked"), "{t}");
+}
+
+#[test]
+fn a_bad_packing_is_an_error_naming_it() {
+    for bad in ["0", "many", "5000"] {
+        let out = rebuttal(&["prove", "--packing", bad]);
+        assert!(!out.status.success());
+        let t = text(&out);
+        assert!(t.contains("--packing") && t.contains(bad) && !t.contains("panicked"), "{bad}: {t}");
+    }
 }

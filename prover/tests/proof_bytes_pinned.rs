@@ -20,7 +20,9 @@
 use rebuttal_prover::arith::Fr;
 use rebuttal_prover::backend::CpuBackend;
 use rebuttal_prover::circuit::Circuit;
-use rebuttal_prover::plonk::{ProveOptions, QuotientMemory, keygen, prove, prove_with_options, verify};
+use rebuttal_prover::plonk::{
+    KeygenConfig, ProveOptions, QuotientMemory, keygen_with_config, prove, prove_with_options, verify,
+};
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::{Fibonacci, Memory, Product, RangeCheck, Rlc};
 use sha3::{Digest, Keccak256};
@@ -37,9 +39,10 @@ fn keccak_hex(bytes: &[u8]) -> String {
 
 /// `(vk bytes, pk bytes, proof bytes)` digests of `circuit` at `2^k` rows. `valid` says whether
 /// the proof must verify.
-fn digests<C: Circuit>(circuit: &C, k: u32, valid: bool) -> [String; 3] {
-    let srs = Srs::unsafe_setup(k, SRS_SEED).unwrap();
-    let pk = keygen(&srs, circuit, k, &CpuBackend).unwrap();
+fn digests<C: Circuit>(circuit: &C, k: u32, valid: bool, packing: usize) -> [String; 3] {
+    let srs = Srs::unsafe_setup(k + packing.next_power_of_two().trailing_zeros(), SRS_SEED).unwrap();
+    let config = KeygenConfig { zero_knowledge: false, packing };
+    let pk = keygen_with_config(&srs, circuit, k, &CpuBackend, config).unwrap();
     let proof = prove(&pk, circuit, &CpuBackend).unwrap();
     let column_bytes = (1usize << k) * 32;
     for quotient_memory in
@@ -54,7 +57,11 @@ fn digests<C: Circuit>(circuit: &C, k: u32, valid: bool) -> [String; 3] {
 }
 
 fn check<C: Circuit>(name: &str, circuit: &C, k: u32, valid: bool, expected: [&str; 3]) {
-    let got = digests(circuit, k, valid);
+    check_packed(name, circuit, k, valid, 1, expected)
+}
+
+fn check_packed<C: Circuit>(name: &str, circuit: &C, k: u32, valid: bool, packing: usize, expected: [&str; 3]) {
+    let got = digests(circuit, k, valid, packing);
     if got.iter().zip(expected).any(|(g, e)| g != e) {
         eprintln!("{name}: got digests {got:?}");
     }
@@ -157,6 +164,39 @@ fn an_invalid_witness_gives_the_same_rejected_proof() {
             "82eace54c9a096965de4bdda5b61455dcbd7313424c0bb60c6d24faebb214acc",
             "6333cbc2a4f11c63aec026786de5789af9de284c77e82e3bce42e07c3f2ec997",
             "f3ff644a5a17803fe7774e800a1471f24aee1ad692da4dd9ff9fc89abad1a654",
+        ],
+    );
+}
+
+/// Packed keys and proofs: the pack layout (which polynomials share a commitment, in which
+/// order) is part of the protocol, so a change to it must show here.
+#[test]
+fn packed_memory_and_rlc() {
+    let memory: Vec<(u64, u64)> = (0..12).map(|i| (50 + i, 9 * i + 1)).collect();
+    let reads = vec![(53, 28), (50, 1), (61, 100), (53, 28)];
+    check_packed(
+        "memory packed",
+        &Memory { memory, reads },
+        6,
+        true,
+        4,
+        [
+            "471391590daa52d419ae0c3e90c8dd16bdd503f4bdc6cfe9f9204062542b2f28",
+            "10de6eacc67ddea1de12b91a9f08f5826f75abb9d82da5a4b8f5992ad80663be",
+            "110dd6b6257245d661b7fe139375a0c2115a95026a03335b127b8dcf71d082ab",
+        ],
+    );
+    let bytes = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();
+    check_packed(
+        "rlc packed",
+        &Rlc { bytes },
+        9,
+        true,
+        3,
+        [
+            "6c8e47ffdfe53c4ff3bb12076aec0d9ab44fed22bfea4cbcaa2a1dcb7697dd65",
+            "1c7a799365565117430d1d329c6a0ce292189a56fabb96a52569e41c20e0f4f1",
+            "ffc948e6b3399107b8de8fd93ead62ca608b3c19210a214c7521d34f742b66c5",
         ],
     );
 }

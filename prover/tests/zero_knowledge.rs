@@ -19,7 +19,7 @@ use rebuttal_prover::plonk::{
 use rebuttal_prover::srs::Srs;
 use rebuttal_prover::testing::{Fibonacci, Memory, Product, RangeCheck, Rlc};
 
-const ZK: KeygenConfig = KeygenConfig { zero_knowledge: true };
+const ZK: KeygenConfig = KeygenConfig { zero_knowledge: true, packing: 1 };
 
 fn zk_key<C: Circuit>(circuit: &C, k: u32) -> ProvingKey {
     let srs = Srs::unsafe_setup(k, 42).unwrap();
@@ -185,9 +185,9 @@ fn zero_knowledge_keys_round_trip_and_the_options_byte_is_checked() {
     plain[options_at] = 0;
     assert!(matches!(VerifyingKey::from_bytes(&plain), Err(rebuttal_prover::plonk::VkError::DigestMismatch)));
     let mut unknown = bytes.clone();
-    unknown[options_at] = 2;
+    unknown[options_at] = 4;
     let err = VerifyingKey::from_bytes(&unknown).unwrap_err();
-    assert!(err.to_string().contains("unknown option bits 0x02"), "{err}");
+    assert!(err.to_string().contains("unknown option bits 0x04"), "{err}");
 }
 
 /// One gate of degree 6 (`a⁶ = b`), no witness: for key shapes only.

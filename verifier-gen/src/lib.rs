@@ -18,6 +18,21 @@
 //!   two-pair pairing on 0x08. The few inverses needed are batch-inverted with one `modexp`
 //!   (0x05).
 //!
+//! **Packed keys** (`KeygenConfig::packing` > 1, see `rebuttal_prover::plonk::proof`, "Packed
+//! commitments"): the proof and the key hold one commitment per pack of polynomials, so the MSM
+//! takes one ecMul per pack; the SHPLONK scalars are those of `verify.rs` for packs (vanishing
+//! factors `u^t − ω^rot·x`, member evaluations weighted by `u^j`, interpolation at `u^t`),
+//! written as straight-line code. The loop form ([`MsmCode::Loop`]) is not generated for them
+//! ([`GenerateError::Unsupported`]): it walks runs of polynomials whose evaluations lie next to
+//! each other, which a pack's members need not, and it only pays off for hundreds of
+//! commitments, which packing removes. The key may still go to a key contract or key helpers,
+//! and the constraints to helpers. What stays in the verifier is the straight-line sum of every
+//! opened polynomial's evaluations (a `mulmod` and an `addmod`, ~15 bytes, per evaluation), so
+//! packed keys fit up to a width of about 250 columns (tests/size.rs: 200 fit, 300 do not);
+//! beyond it [`generate`] returns [`GenerateError::Unsupported`], and such a circuit takes a key
+//! without packing. Without packing the output is what it was before packing existed, byte for
+//! byte.
+//!
 //! **Failure reverts**: the function returns `true` or reverts with a custom error
 //! ([`RevertReason`]); it never returns `false`, so a dispute contract that forgets to check the
 //! returned value still cannot accept an invalid proof.
@@ -28,9 +43,10 @@
 //! zero inverse.
 //!
 //! **Size**: every contract fits EIP-170 (24,576 deployed bytes) and EIP-3860 (49,152 bytes of
-//! creation code), for circuits of any width. What grows with the circuit is moved out of the
-//! straight-line code only where it would not fit ([`generate`] picks the cheapest [`Layout`]
-//! that does; small circuits keep the single contract and its gas):
+//! creation code), for circuits of any width without packing (for packed keys see above). What
+//! grows with the circuit is moved out of the straight-line code only where it would not fit
+//! ([`generate`] picks the cheapest [`Layout`] that does; small circuits keep the single
+//! contract and its gas):
 //!
 //! - the per-commitment SHPLONK work ([`MsmCode::Loop`]): a loop over *runs* of polynomials
 //!   whose commitments and evaluations lie next to each other in the proof (one Yul call per
@@ -97,8 +113,9 @@ pub enum GenerateError {
     /// The key contradicts itself (a bug, or a corrupted key).
     #[error("verifying key is internally inconsistent: {0}")]
     Inconsistent(String),
-    /// A limit of the generator: more than 256 distinct opening points in the loop form, one
-    /// constraint whose code alone exceeds a contract, or no layout that fits EIP-170.
+    /// A limit of the generator: more than 256 distinct opening points in the loop form, the
+    /// loop form asked for a packed key, one constraint whose code alone exceeds a contract, or
+    /// no layout that fits EIP-170.
     #[error("this verifying key is beyond what the generator supports: {0}")]
     Unsupported(String),
     /// The final generation pass wrote a call to helper `index` but reserved no memory slot for
@@ -288,7 +305,8 @@ pub struct GeneratedVerifier {
     pub proof_len: usize,
     /// Number of G1 commitments in a proof.
     pub proof_commitments: usize,
-    /// Number of G1 commitments taken from the verifying key (fixed and σ columns).
+    /// Number of G1 commitments taken from the verifying key (fixed and σ columns; with packing,
+    /// the key's packs).
     pub vk_commitments: usize,
 }
 
@@ -331,11 +349,15 @@ impl GeneratedVerifier {
 ///    ~110 per opened polynomial);
 /// 3. the loop form with the constraints in helpers, and then with the key in helpers too.
 ///
+/// For a packed key (`KeygenConfig::packing` > 1) only straight-line layouts are tried (see the
+/// crate docs): the one contract, then the constraints in helpers, then the key in helpers too.
+///
 /// The verifier's size is estimated from its Yul ([`GeneratedVerifier::estimated_size`],
 /// within a few percent of solc's on the generated code) with a 5 % margin; helpers are
 /// assembled here, so their sizes are exact.
 pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
-    let commitments = vk.fixed_commitments().len() + vk.sigma_commitments().len();
+    let commitments = key_commitments(vk);
+    let packed = vk.packing() > 1;
     let key = if commitments < SEPARATE_KEY_FROM {
         KeyPlacement::Inline
     } else if commitments < SEPARATE_KEY_MAX {
@@ -353,6 +375,7 @@ pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
         layout(MsmCode::Loop, ConstraintPlacement::Inline),
     ]
     .into_iter()
+    .filter(|l| !(packed && l.msm == MsmCode::Loop))
     .map(|l| generate_with(vk, l))
     .collect::<Result<Vec<_>, _>>()?
     .into_iter()
@@ -362,16 +385,32 @@ pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
     if let Some(best) = second.into_iter().next() {
         return Ok(best);
     }
-    for l in [
+    // A packed key has no loop form: its last resort is straight-line code with everything the
+    // helpers can take.
+    let last = if packed { MsmCode::StraightLine } else { MsmCode::Loop };
+    let third = [
         layout(MsmCode::Loop, ConstraintPlacement::Helpers),
-        Layout { msm: MsmCode::Loop, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
-    ] {
+        Layout { msm: last, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
+    ];
+    for l in third.into_iter().filter(|l| !(packed && l.msm == MsmCode::Loop)) {
         let g = generate_with(vk, l)?;
         if fits(&g) {
             return Ok(g);
         }
     }
+    if packed {
+        return Err(GenerateError::Unsupported(format!(
+            "no straight-line layout keeps the verifier of this packed key within EIP-170 ({} \
+             evaluations; packed keys have no loop form): generate this circuit's key without packing",
+            rebuttal_prover::plonk::proof::ProofShape::new(vk.extended(), vk.k()).queries.len()
+        )));
+    }
     Err(GenerateError::Unsupported("no layout keeps the verifier within EIP-170".into()))
+}
+
+/// The verifying key's commitments: its fixed and σ columns', or with packing its packs'.
+fn key_commitments(vk: &VerifyingKey) -> usize {
+    vk.fixed_commitments().len() + vk.sigma_commitments().len() + vk.packed_commitments().len()
 }
 
 /// Whether a generated verifier is expected to fit EIP-170 (helpers are exact).
@@ -395,9 +434,14 @@ pub fn choose_layout(vk: &VerifyingKey) -> Result<Layout, GenerateError> {
     Ok(generate(vk)?.layout)
 }
 
-/// Generates the Solidity verifier of `vk` laid out as asked.
+/// Generates the Solidity verifier of `vk` laid out as asked. A packed key
+/// (`KeygenConfig::packing` > 1) with [`MsmCode::Loop`] is [`GenerateError::Unsupported`]
+/// (see the crate docs).
 pub fn generate_with(vk: &VerifyingKey, layout: impl Into<Layout>) -> Result<GeneratedVerifier, GenerateError> {
     let layout = layout.into();
+    if layout.msm == MsmCode::Loop && vk.packing() > 1 {
+        return Err(loop_form_of_packed_key(vk.packing()));
+    }
     let slots = helper_slots(vk, layout)?;
     let mut plan = plan::Plan::new(vk, plan::Pass::Final { slots })?;
     let out = emit::solidity(&mut plan, layout)?;
@@ -412,8 +456,16 @@ pub fn generate_with(vk: &VerifyingKey, layout: impl Into<Layout>) -> Result<Gen
         estimated_size: out.estimated_size,
         proof_len: plan.proof_len,
         proof_commitments: plan.shape.num_points(),
-        vk_commitments: vk.fixed_commitments().len() + vk.sigma_commitments().len(),
+        vk_commitments: key_commitments(vk),
     })
+}
+
+/// The error for the loop form asked of a key with `packing` polynomials per commitment.
+pub(crate) fn loop_form_of_packed_key(packing: usize) -> GenerateError {
+    GenerateError::Unsupported(format!(
+        "the loop form of SHPLONK does not take packed commitments (this key packs up to {packing} \
+         polynomials per commitment); use MsmCode::StraightLine"
+    ))
 }
 
 /// How many helper address slots the final pass of `layout` reserves: sizing passes until the

@@ -1,6 +1,8 @@
 //! Everything the generated code needs to know about one verifying key, derived once: where
 //! each proof element lies in the call data, the transcript schedule, the rotations the
-//! verifier evaluates at, and the memory map.
+//! verifier evaluates at, and the memory map. Commitments are read round by round as
+//! `ProofShape::rounds` lists them (one per pack with packing, one per polynomial without), and
+//! named by their first member, as verify.rs names them.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -129,7 +131,8 @@ pub struct Plan<'a> {
     pub instances_len_cd: usize,
     /// Call-data offset of each query's evaluation.
     pub eval_cd: HashMap<(Poly, i32), usize>,
-    /// Commitment of each opened polynomial.
+    /// Each commitment, by its first member (the polynomial itself without packing; see
+    /// `ProofShape::members`).
     pub commitments: HashMap<Poly, Commitment>,
     /// Challenge squeezes in transcript order.
     pub squeezes: Vec<Squeeze>,
@@ -191,32 +194,28 @@ impl<'a> Plan<'a> {
         let mut commitments: HashMap<Poly, Commitment> = HashMap::new();
         let mut squeezes = Vec::new();
         let mut pos = 0usize;
-        for phase in Phase::ALL {
-            for &col in &shape.phase_columns[phase.index()] {
-                commitments.insert(Poly::Advice(col), Commitment::Proof(PROOF_CD + pos));
-                pos += 64;
+        // One commitment per entry of a round (a pack with packing, else one polynomial), named by
+        // its first member as verify.rs names it.
+        let mut read_round = |round: &[Vec<Poly>], pos: &mut usize| {
+            for head in round.iter().filter_map(|members| members.first()) {
+                commitments.insert(*head, Commitment::Proof(PROOF_CD + *pos));
+                *pos += 64;
             }
+        };
+        for phase in Phase::ALL {
+            read_round(&shape.rounds[phase.index()], &mut pos);
             for ch in ext.cs.challenges().filter(|ch| ch.phase() == phase && ch.index() < ext.theta.index()) {
                 let what = format!("circuit challenge {} (after {phase})", ch.index());
                 squeezes.push(Squeeze { end: pos, target: challenge_slot[ch.index()], what });
             }
         }
-        for &col in &shape.round_a {
-            commitments.insert(Poly::Advice(col), Commitment::Proof(PROOF_CD + pos));
-            pos += 64;
-        }
+        read_round(&shape.rounds[3], &mut pos);
         for (ch, name) in [(ext.theta, "θ"), (ext.beta, "β"), (ext.gamma, "γ")] {
             squeezes.push(Squeeze { end: pos, target: challenge_slot[ch.index()], what: name.into() });
         }
-        for &col in &shape.round_b {
-            commitments.insert(Poly::Advice(col), Commitment::Proof(PROOF_CD + pos));
-            pos += 64;
-        }
+        read_round(&shape.rounds[4], &mut pos);
         squeezes.push(Squeeze { end: pos, target: challenge_slot[ext.y.index()], what: "y".into() });
-        for i in 0..shape.quotient_pieces {
-            commitments.insert(Poly::Quotient(i), Commitment::Proof(PROOF_CD + pos));
-            pos += 64;
-        }
+        read_round(&shape.rounds[5], &mut pos);
         squeezes.push(Squeeze { end: pos, target: x, what: "x".into() });
         pos += 32 * shape.queries.len();
         squeezes.push(Squeeze { end: pos, target: x1, what: "x1".into() });
@@ -226,12 +225,29 @@ impl<'a> Plan<'a> {
         if pos + 64 != proof_len || PROOF_CD + pos != w_cd + 64 {
             return Err(GenerateError::Inconsistent("proof layout does not add up to the proof length".into()));
         }
-        let (g_fixed, g_sigma) = (vk.fixed_commitments(), vk.sigma_commitments());
-        for (poly, _) in &shape.queries {
-            if let Poly::Fixed(i) = *poly {
-                let c = if i < ext.circuit_fixed { g_fixed.get(i) } else { g_sigma.get(i - ext.circuit_fixed) };
-                let c = c.ok_or_else(|| GenerateError::Inconsistent(format!("no commitment for fixed column {i}")))?;
-                commitments.insert(*poly, Commitment::Vk(*c));
+        if shape.packing > 1 {
+            // The key commits its packs, aligned with `shape.key_packs`.
+            let packed = vk.packed_commitments();
+            if packed.len() != shape.key_packs.len() {
+                return Err(GenerateError::Inconsistent(format!(
+                    "{} packed key commitments for {} key packs",
+                    packed.len(),
+                    shape.key_packs.len()
+                )));
+            }
+            for (members, c) in shape.key_packs.iter().zip(packed) {
+                let head = members.first().ok_or_else(|| GenerateError::Inconsistent("an empty key pack".into()))?;
+                commitments.insert(*head, Commitment::Vk(*c));
+            }
+        } else {
+            let (g_fixed, g_sigma) = (vk.fixed_commitments(), vk.sigma_commitments());
+            for (poly, _) in &shape.queries {
+                if let Poly::Fixed(i) = *poly {
+                    let c = if i < ext.circuit_fixed { g_fixed.get(i) } else { g_sigma.get(i - ext.circuit_fixed) };
+                    let c =
+                        c.ok_or_else(|| GenerateError::Inconsistent(format!("no commitment for fixed column {i}")))?;
+                    commitments.insert(*poly, Commitment::Vk(*c));
+                }
             }
         }
 

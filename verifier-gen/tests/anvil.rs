@@ -1,6 +1,7 @@
 //! A generated verifier on a real node: deploy it on anvil, verify a proof with `eth_call` and
-//! with a transaction, and read the gas from the receipt; once for a one-contract verifier and
-//! once for a verifier split over helper contracts.
+//! with a transaction, and read the gas from the receipt; for a one-contract verifier, for a
+//! verifier of a packed key (`KeygenConfig::packing`), and for a verifier split over helper
+//! contracts.
 
 mod common;
 
@@ -173,6 +174,22 @@ fn deployed_on_anvil_the_verifier_accepts_with_eth_call_and_a_transaction() {
         gas - 21_000 - calldata
     );
     assert!(gas < 500_000);
+}
+
+#[test]
+fn a_packed_key_verifier_deploys_and_verifies_on_anvil() {
+    // About 20 commitments and one instance column unpacked: the packed verifier's gas target.
+    let f = wide_public_packed();
+    assert!(f.generated.helpers.is_empty());
+    let (gas, lengths) = verify_on_anvil(&f, &f.generated, 500_000);
+    let calldata = calldata_gas(&encode_calldata(&f.proof, &f.instances));
+    println!(
+        "anvil: wide_public_packed verifier {} bytes deployed; verification transaction {gas} gas \
+         (21000 base + {calldata} call data + {} execution)",
+        lengths[0],
+        gas - 21_000 - calldata
+    );
+    assert!(gas < 300_000);
 }
 
 #[test]

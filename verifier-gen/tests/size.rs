@@ -8,11 +8,14 @@ mod common;
 use common::*;
 use ff::Field;
 use rebuttal_prover::arith::{Fr, G1, G1Affine};
+use rebuttal_prover::backend::CpuBackend;
 use rebuttal_prover::encoding::g1_to_bytes;
+use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config};
+use rebuttal_prover::srs::Srs;
 use rebuttal_verifier_gen::abi::{HELPER_CODE_MISMATCH, selector, word};
 use rebuttal_verifier_gen::{
-    ConstraintPlacement, HelperRole, KeyPlacement, Layout, MsmCode, SEPARATE_KEY_FROM, encode_calldata, generate,
-    generate_with,
+    ConstraintPlacement, GenerateError, HelperRole, KeyPlacement, Layout, MsmCode, SEPARATE_KEY_FROM, encode_calldata,
+    generate, generate_with,
 };
 
 /// Every contract of a generated verifier: `name bytes` for the table.
@@ -62,11 +65,16 @@ fn deployed_size_grows_with_the_circuit() {
     }
 }
 
-/// The verifier of a circuit far beyond one contract: every contract fits, a valid proof is
-/// accepted, and tampered proofs and instances are rejected for the Rust verifier's reason.
-fn wide_circuit_fits_and_agrees(width: usize, lookups: usize) -> (Fixture, rebuttal_verifier_gen::GeneratedVerifier) {
+/// The verifier of a circuit far beyond one contract (with the key `config` makes): every
+/// contract fits, a valid proof is accepted, and tampered proofs and instances are rejected for
+/// the Rust verifier's reason.
+fn wide_circuit_fits_and_agrees(
+    width: usize,
+    lookups: usize,
+    config: KeygenConfig,
+) -> (Fixture, rebuttal_verifier_gen::GeneratedVerifier) {
     let circuit = Wide { width, gates: width, lookups, public: true };
-    let f = fixture_of("wide", &circuit, 6);
+    let f = fixture_with("wide", &circuit, 6, config);
     let t = std::time::Instant::now();
     let g = generate(&f.vk).unwrap();
     let generate_time = t.elapsed();
@@ -102,8 +110,9 @@ fn wide_circuit_fits_and_agrees(width: usize, lookups: usize) -> (Fixture, rebut
         assert!(r.is_err(), "{case} accepted");
     }
     let cd = calldata_gas(&data);
+    let packed = if config.packing > 1 { format!(" (packed {})", config.packing) } else { String::new() };
     println!(
-        "| {width} | {lookups} | {} | {} | {} | {} | {} ({}) | {gas} | {} | {cd} | {generate_time:.1?} / {compile_time:.1?} |",
+        "| {width}{packed} | {lookups} | {} | {} | {} | {} | {} ({}) | {gas} | {} | {cd} | {generate_time:.1?} / {compile_time:.1?} |",
         g.proof_commitments,
         g.vk_commitments,
         f.vk.extended().constraints.len(),
@@ -121,14 +130,37 @@ fn wide_circuits_fit_eip170_and_agree_with_rust() {
         "| advice = gates | lookups | proof commitments | VK commitments | constraints | layout | deployed bytes (verifier estimated) | gas total | execution | call data | generate / solc |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
-    let (_, g96) = wide_circuit_fits_and_agrees(96, 12);
+    let plain = KeygenConfig::default();
+    let (_, g96) = wide_circuit_fits_and_agrees(96, 12, plain);
     assert!(!g96.helpers.is_empty() || g96.layout.msm == MsmCode::Loop, "96 columns do not fit the plain layout");
-    let (_, g200) = wide_circuit_fits_and_agrees(200, 24);
+    let (_, g200) = wide_circuit_fits_and_agrees(200, 24, plain);
     assert_eq!(g200.layout.msm, MsmCode::Loop);
-    let (_, g500) = wide_circuit_fits_and_agrees(500, 48);
+    let (_, g500) = wide_circuit_fits_and_agrees(500, 48, plain);
     assert_eq!(g500.layout.msm, MsmCode::Loop);
     assert!(g500.helpers.iter().any(|h| matches!(h.role, HelperRole::Constraints { .. })));
     assert!(g500.helpers.iter().filter(|h| matches!(h.role, HelperRole::KeyMsm { .. })).count() >= 2);
+}
+
+/// Packed keys have no loop form: up to about 250 columns straight-line code fits, with the
+/// constraints in helpers where they do not (200 columns); beyond, `generate` says so with an
+/// error rather than a verifier that does not deploy (300 columns).
+#[test]
+fn packed_wide_circuits_fit_in_straight_line_code_up_to_a_width() {
+    println!(
+        "| advice = gates | lookups | proof commitments | VK commitments | constraints | layout | deployed bytes (verifier estimated) | gas total | execution | call data | generate / solc |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let (_, g96) = wide_circuit_fits_and_agrees(96, 12, PACKED);
+    assert!(g96.helpers.is_empty(), "96 packed columns fit one contract");
+    let (_, g200) = wide_circuit_fits_and_agrees(200, 24, PACKED);
+    assert_eq!(g200.layout.msm, MsmCode::StraightLine);
+    assert!(g200.helpers.iter().any(|h| matches!(h.role, HelperRole::Constraints { .. })));
+    // Too wide for straight-line code: a clear error (the key alone shows it, nothing proven).
+    let circuit = Wide { width: 300, gates: 300, lookups: 36, public: true };
+    let srs = Srs::unsafe_setup(9, 7).unwrap();
+    let pk = keygen_with_config(&srs, &circuit, 6, &CpuBackend, PACKED).unwrap();
+    let e = generate(pk.vk()).unwrap_err();
+    assert!(matches!(&e, GenerateError::Unsupported(m) if m.contains("packed")), "{e}");
 }
 
 #[test]
@@ -173,10 +205,8 @@ fn a_wrong_helper_is_refused() {
 #[ignore]
 fn keccak_verifier_at_its_smallest_k() {
     use rebuttal_circuits::keccak::KeccakCircuit;
-    use rebuttal_prover::backend::CpuBackend;
     use rebuttal_prover::circuit::Circuit;
     use rebuttal_prover::plonk::{keygen, prove, verify};
-    use rebuttal_prover::srs::Srs;
     use std::time::Instant;
 
     let circuit = KeccakCircuit::new(vec![b"rebuttal".to_vec()]).unwrap();

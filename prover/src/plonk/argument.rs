@@ -63,6 +63,9 @@ pub struct Extended {
     /// reserved rows and blinded quotient pieces (see [`super::zk`]). It changes no constraint,
     /// only the quotient's piece layout, so it is part of the shape the key's digest covers.
     pub zero_knowledge: bool,
+    /// Most polynomials one commitment holds ([`super::proof`], "Packed commitments"); 1: every
+    /// polynomial has its own commitment. Part of the shape the key's digest covers.
+    pub packing: usize,
 }
 
 /// `δ^i`: the coset shift identifying equality column `i` in the permutation argument.
@@ -219,7 +222,15 @@ impl Extended {
             constraints,
             last_rotation,
             zero_knowledge,
+            packing: 1,
         }
+    }
+
+    /// The same system with commitments holding up to `packing` polynomials each (0 and 1 both
+    /// mean one polynomial per commitment).
+    pub fn with_packing(mut self, packing: usize) -> Self {
+        self.packing = packing.max(1);
+        self
     }
 
     /// `Σ y^(N−1−i) · constraint_i`: the numerator of the quotient.

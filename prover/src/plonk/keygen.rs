@@ -29,6 +29,12 @@ pub enum KeygenError {
     Synthesis(#[from] SynthesisError),
     #[error("the SRS holds 2^{have} powers but the circuit needs 2^{want}")]
     SrsTooSmall { have: u32, want: u32 },
+    #[error("packing {packing} polynomials per commitment is beyond the key format's 32 bits")]
+    PackingTooLarge { packing: usize },
+    #[error(
+        "packing {members} polynomials per commitment at 2^{k} rows needs {needed} SRS powers; the SRS holds {have}"
+    )]
+    SrsTooSmallForPacking { k: u32, members: usize, needed: usize, have: usize },
     #[error(transparent)]
     Backend(#[from] BackendError),
     #[error(
@@ -44,6 +50,14 @@ pub struct KeygenConfig {
     /// [`super::zk`]). Off by default: rebuttal proves public blocks, where secrecy buys nothing
     /// and deterministic proofs are reproducible.
     pub zero_knowledge: bool,
+    /// Most polynomials one commitment holds (0 and 1: one each). Packing p polynomials opened
+    /// at the same rotations into one commitment (see [`super::proof`], "Packed commitments")
+    /// makes the verifier do one elliptic-curve multiplication per pack instead of one per
+    /// polynomial, which is what an on-chain verifier pays most for; the prover then commits
+    /// and opens polynomials of degree t·n, t ≤ p being the largest pack, and the SRS must hold
+    /// t·n powers. Meant for narrow circuits (tens of columns), such as the last proof before
+    /// L1. At most `u32::MAX` (the key stores it in 32 bits).
+    pub packing: usize,
 }
 
 /// What a verifier needs: the circuit's shape, the fixed commitments and the SRS's G2 points.
@@ -57,6 +71,9 @@ pub struct VerifyingKey {
     pub(crate) fixed_commitments: Vec<G1Affine>,
     /// Commitments to the permutation columns σ.
     pub(crate) sigma_commitments: Vec<G1Affine>,
+    /// With packing, the commitments to the key's packs ([`super::proof::ProofShape::key_packs`])
+    /// instead of the two lists above, which are then empty.
+    pub(crate) packed_commitments: Vec<G1Affine>,
     pub(crate) g1: G1Affine,
     pub(crate) g2: G2Affine,
     pub(crate) tau_g2: G2Affine,
@@ -78,6 +95,11 @@ impl VerifyingKey {
     /// Whether this key's proofs are zero-knowledge.
     pub fn zero_knowledge(&self) -> bool {
         self.ext.zero_knowledge
+    }
+
+    /// Most polynomials per commitment (1: no packing).
+    pub fn packing(&self) -> usize {
+        self.ext.packing
     }
 
     /// Number of instance columns.
@@ -106,6 +128,12 @@ impl VerifyingKey {
         &self.sigma_commitments
     }
 
+    /// With packing, the commitments to the key's packs, in
+    /// [`super::proof::ProofShape::key_packs`] order; empty without.
+    pub fn packed_commitments(&self) -> &[G1Affine] {
+        &self.packed_commitments
+    }
+
     /// The SRS points the verifier uses: `[1]₁`, `[1]₂` and `[τ]₂`.
     pub fn srs_points(&self) -> (G1Affine, G2Affine, G2Affine) {
         (self.g1, self.g2, self.tau_g2)
@@ -123,7 +151,8 @@ pub struct ProvingKey {
     pub(crate) srs_powers: Arc<[G1Affine]>,
     /// The Lagrange basis over the domain (`[L_i(τ)]₁`), derived from the powers: the prover
     /// commits to its columns' values with it, which costs an MSM over short scalars where the
-    /// values are short (bits, bytes, chunks) instead of over their coefficients.
+    /// values are short (bits, bytes, chunks) instead of over their coefficients. Empty with
+    /// packing, where every commitment is made from (interleaved) coefficients.
     pub(crate) srs_lagrange: Arc<[G1Affine]>,
 }
 
@@ -148,14 +177,18 @@ pub fn keygen_with_config<C: Circuit>(
     backend: &dyn Backend,
     config: KeygenConfig,
 ) -> Result<ProvingKey, KeygenError> {
+    if u32::try_from(config.packing).is_err() {
+        return Err(KeygenError::PackingTooLarge { packing: config.packing });
+    }
     let layout = Layout::new(circuit, k)?;
     if srs.k() < k {
         return Err(KeygenError::SrsTooSmall { have: srs.k(), want: k });
     }
     let domain = Domain::new(k).map_err(|_| SynthesisError::DomainTooLarge { k })?;
-    let ext = Extended::with_zero_knowledge(&layout.cs, config.zero_knowledge);
+    let ext = Extended::with_zero_knowledge(&layout.cs, config.zero_knowledge).with_packing(config.packing);
+    let shape = super::proof::ProofShape::new(&ext, k);
     if config.zero_knowledge {
-        let degree = super::proof::ProofShape::new(&ext, k).degree;
+        let degree = shape.degree;
         let min = super::zk::min_rows(degree);
         if layout.n < min {
             return Err(KeygenError::DomainTooSmallForZeroKnowledge { k, n: layout.n, degree, min });
@@ -163,6 +196,15 @@ pub fn keygen_with_config<C: Circuit>(
     }
     let n = layout.n;
     let usable = layout.usable_rows;
+    let powers_needed = srs_powers_needed(&shape, n);
+    if srs.g1_powers().len() < powers_needed {
+        return Err(KeygenError::SrsTooSmallForPacking {
+            k,
+            members: shape.max_members(),
+            needed: powers_needed,
+            have: srs.g1_powers().len(),
+        });
+    }
 
     let mut fixed_values = layout.fixed.clone();
     fixed_values.extend(sigma_values(&ext, &layout.copies, n, &domain));
@@ -170,30 +212,74 @@ pub fn keygen_with_config<C: Circuit>(
     debug_assert_eq!(fixed_values.len(), ext.cs.num_fixed());
 
     let fixed_coeffs = interpolate_all(&fixed_values, &domain, backend)?;
-    let powers = &srs.g1_powers()[..n];
-    let bases = backend.prepare_bases(powers)?;
-    let commit = |coeffs: &Vec<Fr>| backend.msm_prepared(coeffs, &bases).map(|p| p.to_affine());
-    let fixed_commitments: Vec<G1Affine> =
-        fixed_coeffs[..ext.circuit_fixed].iter().map(commit).collect::<Result<_, _>>()?;
-    let sigma_start = ext.circuit_fixed;
-    let sigma_commitments: Vec<G1Affine> =
-        fixed_coeffs[sigma_start..sigma_start + ext.sigma.len()].iter().map(commit).collect::<Result<_, _>>()?;
+    let powers = &srs.g1_powers()[..powers_needed];
+    let KeyCommitments { fixed: fixed_commitments, sigma: sigma_commitments, packed: packed_commitments } =
+        key_commitments(&ext, &shape, &fixed_coeffs, powers, backend)?;
 
     let (g1, g2, tau_g2) = (srs.g1_powers()[0], srs.g2(), srs.tau_g2());
-    let digest = vk_digest(k, &ext, &fixed_commitments, &sigma_commitments, g1, g2, tau_g2);
+    let key_points = [fixed_commitments.as_slice(), &sigma_commitments, &packed_commitments].concat();
+    let digest = vk_digest(k, &ext, &key_points, g1, g2, tau_g2);
     let vk = VerifyingKey {
         k,
         ext: Arc::new(ext),
         circuit_cs: Arc::new(layout.cs.clone()),
         fixed_commitments,
         sigma_commitments,
+        packed_commitments,
         g1,
         g2,
         tau_g2,
         digest,
     };
-    let srs_lagrange = lagrange_basis(powers, &domain).into();
+    let srs_lagrange = if shape.packing > 1 { Arc::from([]) } else { lagrange_basis(&powers[..n], &domain).into() };
     Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: powers.into(), srs_lagrange })
+}
+
+/// How many SRS powers the prover commits with: n, or with packing the largest pack's
+/// `members · n` (its commitments and SHPLONK polynomials have that degree bound).
+pub(super) fn srs_powers_needed(shape: &super::proof::ProofShape, n: usize) -> usize {
+    shape.max_members().saturating_mul(n)
+}
+
+/// The verifying key's commitments: without packing one per circuit fixed column and one per
+/// σ; with packing one per key pack.
+pub(super) struct KeyCommitments {
+    pub fixed: Vec<G1Affine>,
+    pub sigma: Vec<G1Affine>,
+    pub packed: Vec<G1Affine>,
+}
+
+pub(super) fn key_commitments(
+    ext: &Extended,
+    shape: &super::proof::ProofShape,
+    fixed_coeffs: &[Vec<Fr>],
+    powers: &[G1Affine],
+    backend: &dyn Backend,
+) -> Result<KeyCommitments, BackendError> {
+    let bases = backend.prepare_bases(powers)?;
+    let commit = |coeffs: &[Fr]| backend.msm_prepared(coeffs, &bases).map(|p| p.to_affine());
+    if shape.packing > 1 {
+        let packed = shape
+            .key_packs
+            .iter()
+            .map(|members| {
+                let columns: Vec<&[Fr]> = members
+                    .iter()
+                    .map(|p| match p {
+                        super::proof::Poly::Fixed(i) => fixed_coeffs[*i].as_slice(),
+                        other => unreachable!("key packs hold fixed columns only, not {other:?}"),
+                    })
+                    .collect();
+                commit(&super::poly::interleave(&columns))
+            })
+            .collect::<Result<_, _>>()?;
+        return Ok(KeyCommitments { fixed: Vec::new(), sigma: Vec::new(), packed });
+    }
+    let fixed = fixed_coeffs[..ext.circuit_fixed].iter().map(|c| commit(c)).collect::<Result<_, _>>()?;
+    let sigma_start = ext.circuit_fixed;
+    let sigma =
+        fixed_coeffs[sigma_start..sigma_start + ext.sigma.len()].iter().map(|c| commit(c)).collect::<Result<_, _>>()?;
+    Ok(KeyCommitments { fixed, sigma, packed: Vec::new() })
 }
 
 /// Coefficients of each column from its values on `domain`.
@@ -231,8 +317,7 @@ pub(super) fn selector_values(domain: &Domain, usable: usize) -> Vec<Vec<Fr>> {
 pub(super) fn vk_digest(
     k: u32,
     ext: &Extended,
-    fixed: &[G1Affine],
-    sigma: &[G1Affine],
+    key_points: &[G1Affine],
     g1: G1Affine,
     g2: G2Affine,
     tau_g2: G2Affine,
@@ -242,7 +327,7 @@ pub(super) fn vk_digest(
     h.update(PROTOCOL_VERSION.to_be_bytes());
     h.update(k.to_be_bytes());
     h.update(encode_shape(ext));
-    for p in fixed.iter().chain(sigma).chain([&g1]) {
+    for p in key_points.iter().chain([&g1]) {
         h.update(g1_to_bytes(p));
     }
     h.update(g2_to_bytes(&g2));

@@ -296,8 +296,14 @@ mod adversarial {
     const K: u32 = 9;
 
     fn key(circuit: &LookupBatches, zero_knowledge: bool) -> ProvingKey {
-        keygen_with_config(&Srs::unsafe_setup(K, 3).unwrap(), circuit, K, &CpuBackend, KeygenConfig { zero_knowledge })
-            .unwrap()
+        keygen_with_config(
+            &Srs::unsafe_setup(K, 3).unwrap(),
+            circuit,
+            K,
+            &CpuBackend,
+            KeygenConfig { zero_knowledge, packing: 1 },
+        )
+        .unwrap()
     }
 
     /// Degrees 1, 1 | 3 | 1, 2 | 1, 1, 1: lookups 0, 1 in the step, 2 in helper 0, 3, 4 in
@@ -481,7 +487,8 @@ mod degenerate_keys {
         let k = (0..9u32).rev().find(|&k| (1usize << k) <= reserved).expect("a k without usable rows");
         let mut bytes = vk.to_bytes();
         bytes[8..12].copy_from_slice(&k.to_be_bytes());
-        let digest = vk_digest(k, vk.extended(), &vk.fixed_commitments, &vk.sigma_commitments, vk.g1, vk.g2, vk.tau_g2);
+        let key_points = [vk.fixed_commitments.as_slice(), &vk.sigma_commitments].concat();
+        let digest = vk_digest(k, vk.extended(), &key_points, vk.g1, vk.g2, vk.tau_g2);
         let at = bytes.len() - 32;
         bytes[at..].copy_from_slice(&digest);
         assert!(VerifyingKey::from_bytes(&bytes).is_err(), "k = {k} ({reserved} reserved rows) decodes");

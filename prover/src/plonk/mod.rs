@@ -5,6 +5,10 @@
 //! ([`argument`]). Every committed polynomial is opened at `x` (and its rotations) and all
 //! openings are checked together with SHPLONK, so verification costs two pairings.
 //!
+//! Packed commitments are optional and off by default ([`KeygenConfig::packing`], math in
+//! [`proof`]): several polynomials per commitment, so that a verifier, above all an on-chain
+//! one, does one elliptic-curve multiplication per pack instead of per polynomial.
+//!
 //! Zero-knowledge blinding is optional and off by default ([`KeygenConfig`], reasons in [`zk`]):
 //! rebuttal's use — proving a public block's state transition — needs succinctness, not
 //! secrecy, and deterministic proofs are reproducible.

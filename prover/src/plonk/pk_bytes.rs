@@ -6,22 +6,26 @@
 //! "RBPK"  u32 version  u32 vk_length  vk bytes (see the verifying-key layout)
 //! 32-byte scalars × n × #fixed      the circuit's fixed columns, column by column
 //! 32-byte scalars × n × #equality   the permutation columns σ
-//! 64-byte G1 points × n              the SRS powers [τ^i]₁ the prover commits with
+//! 64-byte G1 points × m              the SRS powers [τ^i]₁ the prover commits with (m = n, or
+//!                                    with packing the largest pack's members × n)
 //! ```
 //!
-//! The selectors `l_0`, `l_last`, `l_active` and `x` are recomputed. On load every fixed and σ
-//! column is re-committed and compared with the verifying key, so a corrupted proving key is an
-//! error rather than a source of proofs that fail to verify.
+//! The selectors `l_0`, `l_last`, `l_active` and `x` are recomputed. On load the verifying
+//! key's commitments are recomputed and compared (every fixed and σ column; with packing every
+//! key pack, which leaves out fixed columns no constraint opens and SRS powers beyond the widest
+//! key pack), so a corrupted proving key is an error rather than a source of proofs that fail to
+//! verify.
 
 use std::sync::Arc;
 
-use group::Curve;
 use rayon::prelude::*;
 
-use super::keygen::{PROTOCOL_VERSION, ProvingKey, VerifyingKey, interpolate_all, selector_values};
+use super::keygen::{
+    PROTOCOL_VERSION, ProvingKey, VerifyingKey, interpolate_all, key_commitments, selector_values, srs_powers_needed,
+};
 use super::vk_bytes::VkError;
 use crate::arith::{Domain, Fr, G1Affine};
-use crate::backend::{Backend, BackendError, CpuBackend};
+use crate::backend::{BackendError, CpuBackend};
 use crate::encoding::{EncodingError, fr_from_bytes, fr_to_bytes, g1_from_bytes, g1_to_bytes};
 use crate::srs::lagrange_basis;
 
@@ -109,7 +113,9 @@ impl ProvingKey {
                     .collect()
             })
             .collect::<Result<_, _>>()?;
-        let points = take(&mut at, n * 64, "SRS powers")?;
+        let shape = super::proof::ProofShape::new(&ext, vk.k);
+        let powers = srs_powers_needed(&shape, n);
+        let points = take(&mut at, powers.saturating_mul(64), "SRS powers")?;
         let srs_powers: Vec<G1Affine> = points
             .par_chunks(64)
             .enumerate()
@@ -126,10 +132,10 @@ impl ProvingKey {
         fixed_values.extend(selector_values(&domain, ext.cs.usable_rows(vk.k)));
         let backend = CpuBackend;
         let fixed_coeffs = interpolate_all(&fixed_values, &domain, &backend)?;
-        let bases = backend.prepare_bases(&srs_powers)?;
+        let recomputed = key_commitments(&ext, &shape, &fixed_coeffs, &srs_powers, &backend)?;
         let expected = vk.fixed_commitments.iter().chain(&vk.sigma_commitments);
-        for (i, (coeffs, commitment)) in fixed_coeffs.iter().zip(expected).enumerate() {
-            if backend.msm_prepared(coeffs, &bases)?.to_affine() != *commitment {
+        for (i, (got, commitment)) in recomputed.fixed.iter().chain(&recomputed.sigma).zip(expected).enumerate() {
+            if got != commitment {
                 let what = if i < ext.circuit_fixed {
                     format!("fixed column {i}")
                 } else {
@@ -138,7 +144,13 @@ impl ProvingKey {
                 return Err(PkError::CommitmentMismatch { what });
             }
         }
-        let srs_lagrange = lagrange_basis(&srs_powers, &domain).into();
+        for (i, (got, commitment)) in recomputed.packed.iter().zip(&vk.packed_commitments).enumerate() {
+            if got != commitment {
+                return Err(PkError::CommitmentMismatch { what: format!("packed key commitment {i}") });
+            }
+        }
+        let srs_lagrange =
+            if shape.packing > 1 { Arc::from([]) } else { lagrange_basis(&srs_powers[..n], &domain).into() };
         Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: Arc::from(srs_powers), srs_lagrange })
     }
 }

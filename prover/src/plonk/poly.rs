@@ -81,6 +81,20 @@ pub fn interpolate_at(points: &[Fr], values: &[Fr], u: Fr) -> Fr {
         .sum()
 }
 
+/// The coefficients of `C(X) = Σ_j X^j·f_j(X^t)` from the members' coefficients `f_0 … f_{t−1}`
+/// (t = `members.len()`): `C[t·i + j] = f_j[i]`. Members may differ in length.
+pub fn interleave(members: &[&[Fr]]) -> Vec<Fr> {
+    let t = members.len();
+    let len = members.iter().map(|m| m.len()).max().unwrap_or(0);
+    let mut out = vec![Fr::ZERO; t * len];
+    for (j, member) in members.iter().enumerate() {
+        for (i, c) in member.iter().enumerate() {
+            out[t * i + j] = *c;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +118,18 @@ mod tests {
         let big: Vec<Fr> = (0..10_000u64).map(Fr::from).collect();
         let naive = big.iter().rev().fold(Fr::ZERO, |acc, c| acc * x + c);
         assert_eq!(evaluate(&big, x), naive);
+    }
+
+    #[test]
+    fn interleaving_evaluates_as_the_members_at_x_to_the_t() {
+        let f0: Vec<Fr> = [1u64, 2, 3].map(Fr::from).to_vec();
+        let f1: Vec<Fr> = [4u64, 5].map(Fr::from).to_vec();
+        let f2: Vec<Fr> = [6u64, 7, 8].map(Fr::from).to_vec();
+        let c = interleave(&[&f0, &f1, &f2]);
+        assert_eq!(c.len(), 9);
+        let x = Fr::from(11u64);
+        let y = x.pow_vartime([3]);
+        // C(x) = f0(x³) + x·f1(x³) + x²·f2(x³)
+        assert_eq!(evaluate(&c, x), evaluate(&f0, y) + x * evaluate(&f1, y) + x * x * evaluate(&f2, y));
     }
 }

@@ -15,6 +15,38 @@
 //!    zero-knowledge from degree 3 on);
 //! 5. the evaluations, in [`ProofShape::queries`] order;
 //! 6. the SHPLONK commitments `W` and `W'`.
+//!
+//! # Packed commitments
+//!
+//! With packing (`KeygenConfig::packing` = N > 1), items 1–4 hold one commitment per *pack*
+//! instead of one per polynomial ([`ProofShape::rounds`]), and so does the verifying key for
+//! its fixed and σ columns ([`ProofShape::key_packs`]). A pack is up to N polynomials of one
+//! round that are opened at the same rotations, `f_0 … f_{t−1}`, committed as the single
+//! polynomial `C(X) = Σ_j X^j·f_j(X^t)` (degree < t·n; the SRS must hold that many powers). The
+//! evaluations (item 5) are unchanged: still every `f_j` at each of its rotations.
+//!
+//! Opening works because `X^t ≡ p (mod X^t − p)`, so `C mod (X^t − p) = Σ_j X^j·f_j(p)`: for
+//! every rotation point p, the claimed evaluations fix `C`'s remainder modulo `X^t − p`, and
+//! SHPLONK checks remainders modulo any vanishing polynomials, not only linear ones. A group of
+//! packs with rotation points P and t members each uses `Z_S(X) = Π_{p∈P}(X^t − p)` and the
+//! remainder `r_S(X) = Σ_j X^j·I_j(X^t)`, where `I_j` interpolates `f_j`'s evaluations over P:
+//! the verifier needs only `r_S(u) = Σ_{p∈P} L_p(u^t)·Σ_j u^j·f_j(p)` and `Z_S(u)`. For t = 1
+//! this is plain SHPLONK. Every `C` splits uniquely as `Σ_j X^j·g_j(X^t)` whatever its degree,
+//! so a commitment binds its members exactly as a single polynomial's commitment binds it.
+//! SHPLONK's argument carries over unchanged: the claims are absorbed before x1 and x2 and W
+//! before u, so `Σ_s x2^s·Z_{T∖S_s}·(C_s − r_s) = Z_T·W` (checked at u) gives, except with
+//! probability about #groups/r, `Z_T | Z_{T∖S_s}·(C_s − r_s)` for every group s; as
+//! `Z_T = Z_{T∖S_s}·Z_{S_s}` (products over the distinct labels `(t, rotation)`), `Z_{S_s}`
+//! divides `C_s − r_s`, and likewise for each pack by x1. No coprimality of the factors is
+//! needed.
+//!
+//! Changing how packs are formed ([`ProofShape::rounds`], `pack_by_rotations`, key packs first,
+//! group order) changes packed keys and proofs and the verifiers generated for them: it needs a
+//! protocol version bump (the pinned digests in `prover/tests/proof_bytes_pinned.rs` catch it).
+//!
+//! The verifier then does one scalar multiplication per pack instead of one per polynomial:
+//! what makes a Solidity verifier cheap (`verifier-gen`). The prover pays with commitments and
+//! SHPLONK polynomials of degree t·n, computed from coefficients.
 
 use std::collections::BTreeMap;
 
@@ -48,10 +80,24 @@ pub struct ProofShape {
     pub zero_knowledge: bool,
     /// Every opening `(poly, rotation)`, in proof order.
     pub queries: Vec<(Poly, i32)>,
-    /// Opened polynomials grouped by their rotation sets, groups in order of first appearance.
+    /// The opened commitments grouped by their rotation sets (and, with packing, their number
+    /// of members), groups in order of first appearance. A commitment is named by its first
+    /// member ([`ProofShape::members`]).
     pub groups: Vec<(Vec<i32>, Vec<Poly>)>,
     /// Degree of the constraint system.
     pub degree: usize,
+    /// Most polynomials per commitment (1: one each).
+    pub packing: usize,
+    /// With packing, the verifying key's commitments (its fixed and σ columns that are opened),
+    /// each as its members; empty without packing (the key then commits every fixed and σ
+    /// column on its own).
+    pub key_packs: Vec<Vec<Poly>>,
+    /// The proof's commitments round by round: the circuit's three phases, the multiplicities,
+    /// the argument columns, the quotient pieces; each commitment as its members (one without
+    /// packing).
+    pub rounds: [Vec<Vec<Poly>>; 6],
+    /// Every commitment's members, by its first member.
+    members: BTreeMap<Poly, Vec<Poly>>,
 }
 
 impl ProofShape {
@@ -61,8 +107,9 @@ impl ProofShape {
         for a in ext.cs.advice_columns().take(ext.circuit_advice) {
             phase_columns[a.phase().index()].push(a.index());
         }
-        let round_a = ext.multiplicity.iter().map(|c| c.index()).collect();
-        let round_b = ext.helpers.iter().flatten().chain(&ext.running_sum).chain(&ext.z).map(|c| c.index()).collect();
+        let round_a: Vec<usize> = ext.multiplicity.iter().map(|c| c.index()).collect();
+        let round_b: Vec<usize> =
+            ext.helpers.iter().flatten().chain(&ext.running_sum).chain(&ext.z).map(|c| c.index()).collect();
         let degree = ext.constraints.iter().map(|(_, e)| e.degree()).max().unwrap_or(0).max(ext.cs.degree());
         let (quotient_pieces, _) = quotient_layout(degree, 1 << k, ext.zero_knowledge);
 
@@ -83,16 +130,50 @@ impl ProofShape {
         }
         let mut queries = Vec::new();
         let mut groups: Vec<(Vec<i32>, Vec<Poly>)> = Vec::new();
-        for (poly, mut rots) in rotations {
+        for (poly, rots) in rotations.iter_mut() {
             rots.sort();
             rots.dedup();
-            queries.extend(rots.iter().map(|&r| (poly, r)));
-            match groups.iter_mut().find(|(set, _)| *set == rots) {
-                Some((_, polys)) => polys.push(poly),
-                None => groups.push((rots, vec![poly])),
+            queries.extend(rots.iter().map(|&r| (*poly, r)));
+            match groups.iter_mut().find(|(set, _)| set == rots) {
+                Some((_, polys)) => polys.push(*poly),
+                None => groups.push((rots.clone(), vec![*poly])),
             }
         }
-        Self {
+        let advice = |cols: &[usize]| -> Vec<Poly> { cols.iter().map(|&c| Poly::Advice(c)).collect() };
+        let round_polys: [Vec<Poly>; 6] = [
+            advice(&phase_columns[0]),
+            advice(&phase_columns[1]),
+            advice(&phase_columns[2]),
+            advice(&round_a),
+            advice(&round_b),
+            (0..quotient_pieces).map(Poly::Quotient).collect(),
+        ];
+        let packing = ext.packing.max(1);
+        let mut members: BTreeMap<Poly, Vec<Poly>> = BTreeMap::new();
+        let (key_packs, rounds) = if packing == 1 {
+            for &poly in rotations.keys() {
+                members.insert(poly, vec![poly]);
+            }
+            (Vec::new(), round_polys.map(|polys| polys.into_iter().map(|p| vec![p]).collect()))
+        } else {
+            // The key's opened fixed and σ columns (the computed ones are not committed).
+            let key_polys: Vec<Poly> = rotations.keys().copied().filter(|p| matches!(p, Poly::Fixed(_))).collect();
+            let pack = |polys: Vec<Poly>| pack_by_rotations(&polys, &rotations, packing);
+            let key_packs = pack(key_polys);
+            let rounds = round_polys.map(pack);
+            groups.clear();
+            for pack in key_packs.iter().chain(rounds.iter().flatten()) {
+                members.insert(pack[0], pack.clone());
+                let Some(rots) = rotations.get(&pack[0]) else { continue };
+                let t = pack.len();
+                match groups.iter_mut().find(|(set, polys)| set == rots && members[&polys[0]].len() == t) {
+                    Some((_, polys)) => polys.push(pack[0]),
+                    None => groups.push((rots.clone(), vec![pack[0]])),
+                }
+            }
+            (key_packs, rounds)
+        };
+        let shape = Self {
             phase_columns,
             round_a,
             round_b,
@@ -101,7 +182,64 @@ impl ProofShape {
             queries,
             groups,
             degree,
-        }
+            packing,
+            key_packs,
+            rounds,
+            members,
+        };
+        debug_assert_eq!(shape.opened_queries(), shape.queries, "every query is opened exactly once");
+        shape
+    }
+
+    /// Every `(polynomial, rotation)` the groups open, in query order: must equal
+    /// [`ProofShape::queries`] (a query left out of every group would be an unchecked claim).
+    pub fn opened_queries(&self) -> Vec<(Poly, i32)> {
+        let mut opened: Vec<(Poly, i32)> = self
+            .groups
+            .iter()
+            .flat_map(|(rots, heads)| {
+                heads
+                    .iter()
+                    .flat_map(move |&h| self.members(h).iter().flat_map(move |&m| rots.iter().map(move |&r| (m, r))))
+            })
+            .collect();
+        opened.sort();
+        opened
+    }
+
+    /// The members of the commitment named by `head` (its first member): `[head]` without
+    /// packing.
+    ///
+    /// # Panics
+    /// If `head` names no commitment of this shape.
+    pub fn members(&self, head: Poly) -> &[Poly] {
+        &self.members[&head]
+    }
+
+    /// The number of members of each commitment in group `s` (1 without packing).
+    pub fn group_packing(&self, s: usize) -> usize {
+        self.members(self.groups[s].1[0]).len()
+    }
+
+    /// The SHPLONK vanishing factors' labels `(t, rotation)`, each standing for
+    /// `X^t − ω^rotation·x`: every group's packing with each of its rotations, sorted and
+    /// distinct (without packing, t = 1 and these are the opened rotations).
+    pub fn opening_labels(&self) -> Vec<(usize, i32)> {
+        let mut labels: Vec<(usize, i32)> = self
+            .groups
+            .iter()
+            .enumerate()
+            .flat_map(|(s, (rots, _))| rots.iter().map(move |&r| (self.group_packing(s), r)))
+            .collect();
+        labels.sort();
+        labels.dedup();
+        labels
+    }
+
+    /// The largest number of members of any commitment: commitments and the SHPLONK polynomials
+    /// have degree below `max_members · n`.
+    pub fn max_members(&self) -> usize {
+        self.members.values().map(Vec::len).max().unwrap_or(1)
     }
 
     /// The stride between quotient pieces over `n` rows: `h = Σ_i X^(stride·i)·h_i`.
@@ -111,11 +249,7 @@ impl ProofShape {
 
     /// Number of G1 points in a proof.
     pub fn num_points(&self) -> usize {
-        self.phase_columns.iter().map(Vec::len).sum::<usize>()
-            + self.round_a.len()
-            + self.round_b.len()
-            + self.quotient_pieces
-            + 2
+        self.rounds.iter().map(Vec::len).sum::<usize>() + 2
     }
 
     /// Length of a proof in bytes.
@@ -127,4 +261,20 @@ impl ProofShape {
     pub fn phases() -> [Phase; 3] {
         Phase::ALL
     }
+}
+
+/// Splits `polys` (one round's, in order) into packs of up to `packing` polynomials opened at
+/// the same rotations: rotation sets in order of first appearance, each set's polynomials in
+/// order. Polynomials no constraint opens form packs of their own kind (committed, never
+/// opened).
+fn pack_by_rotations(polys: &[Poly], rotations: &BTreeMap<Poly, Vec<i32>>, packing: usize) -> Vec<Vec<Poly>> {
+    let mut by_set: Vec<(Option<&Vec<i32>>, Vec<Poly>)> = Vec::new();
+    for &poly in polys {
+        let rots = rotations.get(&poly);
+        match by_set.iter_mut().find(|(set, _)| *set == rots) {
+            Some((_, same)) => same.push(poly),
+            None => by_set.push((rots, vec![poly])),
+        }
+    }
+    by_set.into_iter().flat_map(|(_, same)| same.chunks(packing).map(<[Poly]>::to_vec).collect::<Vec<_>>()).collect()
 }

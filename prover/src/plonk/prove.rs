@@ -23,7 +23,7 @@ use super::argument::{Extended, delta_power};
 use super::diagnose::{Failing, failing_constraints};
 use super::keygen::ProvingKey;
 use super::logup::{self, Forge, Stage};
-use super::poly::{divide_by_linear, evaluate, interpolate};
+use super::poly::{divide_by_linear, evaluate, interleave, interpolate};
 use super::proof::{Poly, ProofShape};
 use super::quotient::{Coefficients, QuotientInput, numerator_vanishes, quotient_pieces};
 use super::shape::encode_shape;
@@ -98,8 +98,8 @@ struct Committer<'a> {
     backend: &'a dyn Backend,
     /// The SRS powers, for coefficients.
     bases: PreparedBases,
-    /// The Lagrange basis, for values on the domain.
-    lagrange: PreparedBases,
+    /// The Lagrange basis, for values on the domain (absent with packing).
+    lagrange: Option<PreparedBases>,
     transcript: Transcript,
     proof: Vec<u8>,
 }
@@ -109,8 +109,34 @@ impl Committer<'_> {
     /// point as its coefficients over the powers, without interpolating, and an MSM over short
     /// scalars where the values are short.
     fn commit_values(&mut self, values: &[Fr]) -> Result<(), ProveError> {
-        let point: G1Affine = self.backend.msm_prepared(values, &self.lagrange)?.to_affine();
+        let lagrange = self.lagrange.as_ref().expect("keys without packing carry the Lagrange basis");
+        let point: G1Affine = self.backend.msm_prepared(values, lagrange)?.to_affine();
         self.absorb(point);
+        Ok(())
+    }
+
+    /// Commits to one round of columns given by their values on the domain: each column on its
+    /// own over the Lagrange basis, or with packing each pack from its members' interleaved
+    /// coefficients.
+    fn commit_round(&mut self, packs: &[Vec<Poly>], advice: &[Vec<Fr>], domain: &Domain) -> Result<(), ProveError> {
+        let column = |p: &Poly| match p {
+            Poly::Advice(i) => *i,
+            other => unreachable!("a proof round holds advice columns, not {other:?}"),
+        };
+        for members in packs {
+            if let [single] = members.as_slice()
+                && self.lagrange.is_some()
+            {
+                self.commit_values(&advice[column(single)])?;
+                continue;
+            }
+            let mut coeffs: Vec<Vec<Fr>> = members.iter().map(|m| advice[column(m)].clone()).collect();
+            for c in coeffs.iter_mut() {
+                self.backend.intt(c, domain)?;
+            }
+            let refs: Vec<&[Fr]> = coeffs.iter().map(Vec::as_slice).collect();
+            self.commit_coeffs(&interleave(&refs))?;
+        }
         Ok(())
     }
 
@@ -235,11 +261,30 @@ pub(crate) fn prove_forging<C: Circuit>(
     options: &ProveOptions,
     forge: &Forge<'_>,
 ) -> Result<(Vec<u8>, Failing), ProveError> {
+    prove_core(pk, circuit, backend, rng, options, forge, &|_, _, _| {})
+}
+
+/// Changes the claimed evaluations (in [`ProofShape::queries`] order) after they are computed
+/// and before they are written; the opening is then made honestly for the changed claims.
+/// Soundness tests of the opening: given the challenge x.
+pub(crate) type EvaluationForge<'a> = dyn Fn(&ProofShape, Fr, &mut [Fr]) + Sync + 'a;
+
+/// [`prove_with_rng`] with both forging hooks (soundness tests); see [`prove_forging`].
+pub(crate) fn prove_core<C: Circuit>(
+    pk: &ProvingKey,
+    circuit: &C,
+    backend: &dyn Backend,
+    rng: &mut dyn RngCore,
+    options: &ProveOptions,
+    forge: &Forge<'_>,
+    forge_evaluations: &EvaluationForge<'_>,
+) -> Result<(Vec<u8>, Failing), ProveError> {
     let vk = &pk.vk;
     let ext: &Extended = &vk.ext;
     let k = vk.k;
     let layout = Layout::new(circuit, k)?;
-    if encode_shape(&Extended::with_zero_knowledge(&layout.cs, ext.zero_knowledge)) != encode_shape(ext) {
+    let rebuilt = Extended::with_zero_knowledge(&layout.cs, ext.zero_knowledge).with_packing(ext.packing);
+    if encode_shape(&rebuilt) != encode_shape(ext) {
         return Err(ProveError::CircuitMismatch);
     }
     let domain = Domain::new(k).map_err(|_| SynthesisError::DomainTooLarge { k })?;
@@ -262,7 +307,7 @@ pub(crate) fn prove_forging<C: Circuit>(
     let mut c = Committer {
         backend,
         bases: backend.prepare_bases(&pk.srs_powers)?,
-        lagrange: backend.prepare_bases(&pk.srs_lagrange)?,
+        lagrange: if pk.srs_lagrange.is_empty() { None } else { Some(backend.prepare_bases(&pk.srs_lagrange)?) },
         transcript,
         proof: Vec::with_capacity(shape.proof_len()),
     };
@@ -277,8 +322,8 @@ pub(crate) fn prove_forging<C: Circuit>(
             .map_err(SynthesisError::from)?;
         for &col in &shape.phase_columns[phase.index()] {
             blind(&mut advice[col], usable);
-            c.commit_values(&advice[col])?;
         }
+        c.commit_round(&shape.rounds[phase.index()], &advice, &domain)?;
         for ch in layout.cs.challenges().filter(|ch| ch.phase() == phase) {
             challenges[ch.index()] = c.transcript.challenge();
         }
@@ -293,8 +338,8 @@ pub(crate) fn prove_forging<C: Circuit>(
     forge(Stage::Multiplicities, ext, &mut advice);
     for &col in &shape.round_a {
         blind(&mut advice[col], usable);
-        c.commit_values(&advice[col])?;
     }
+    c.commit_round(&shape.rounds[3], &advice, &domain)?;
     for ch in [ext.theta, ext.beta, ext.gamma] {
         challenges[ch.index()] = c.transcript.challenge();
     }
@@ -357,8 +402,8 @@ pub(crate) fn prove_forging<C: Circuit>(
         // The running sums and grand products are checked on the `l_last` row itself.
         let checked_at_last = ext.running_sum.iter().chain(&ext.z).any(|a| a.index() == col);
         blind(&mut advice[col], if checked_at_last { usable + 1 } else { usable });
-        c.commit_values(&advice[col])?;
     }
+    c.commit_round(&shape.rounds[4], &advice, &domain)?;
     challenges[ext.y.index()] = c.transcript.challenge();
     let values = Columns { fixed: &pk.fixed_values, advice: &advice, instance: &instance_values };
     let vanishes = numerator_vanishes(ext, values, n, &challenges);
@@ -395,8 +440,15 @@ pub(crate) fn prove_forging<C: Circuit>(
     if zk {
         pieces = blind_quotient(pieces, n, shape.quotient_pieces, shape.quotient_stride(n), rng);
     }
-    for piece in &pieces {
-        c.commit_coeffs(piece)?;
+    for members in &shape.rounds[5] {
+        let refs: Vec<&[Fr]> = members
+            .iter()
+            .map(|p| match p {
+                Poly::Quotient(i) => pieces[*i].as_slice(),
+                other => unreachable!("the last round holds quotient pieces, not {other:?}"),
+            })
+            .collect();
+        c.commit_coeffs(&if let [single] = refs.as_slice() { single.to_vec() } else { interleave(&refs) })?;
     }
     let x = c.transcript.challenge();
 
@@ -408,73 +460,189 @@ pub(crate) fn prove_forging<C: Circuit>(
             Poly::Quotient(i) => &pieces[i],
         }
     };
+    let mut values: Vec<Fr> = shape
+        .queries
+        .iter()
+        .map(|&(poly, rot)| evaluate(coeffs_of(poly), domain.rotate_omega(rot as i64) * x))
+        .collect();
+    forge_evaluations(&shape, x, &mut values);
     let mut evals: HashMap<(Poly, i32), Fr> = HashMap::new();
-    for &(poly, rot) in &shape.queries {
-        let point = domain.rotate_omega(rot as i64) * x;
-        let value = evaluate(coeffs_of(poly), point);
+    for (&query, value) in shape.queries.iter().zip(values) {
         c.transcript.absorb_scalar(&value);
         c.proof.extend_from_slice(&fr_to_bytes(&value));
-        evals.insert((poly, rot), value);
+        evals.insert(query, value);
     }
 
-    // SHPLONK.
+    open(&mut c, &shape, &coeffs_of, &evals, x, &domain)?;
+    debug_assert_eq!(c.proof.len(), shape.proof_len());
+    Ok((c.proof, failing))
+}
+
+/// One SHPLONK group's polynomials, per member index j: `g_j = Σ_c x1^c·f_{c,j}` and the
+/// interpolant `I_j` of its claimed values over the group's points.
+struct GroupOpening {
+    g: Vec<Vec<Fr>>,
+    interpolants: Vec<Vec<Fr>>,
+}
+
+/// The SHPLONK opening of every claim in `evals` (commitments W and W'), over packs (see
+/// `proof`, "Packed commitments"; without packing t = 1 throughout).
+fn open<'a>(
+    c: &mut Committer<'_>,
+    shape: &ProofShape,
+    coeffs_of: &dyn Fn(Poly) -> &'a [Fr],
+    evals: &HashMap<(Poly, i32), Fr>,
+    x: Fr,
+    domain: &Domain,
+) -> Result<(), ProveError> {
+    // Group s: packs of t members each, opened at the points P_s. Per member index j,
+    // g_j = Σ_c x1^c·f_{c,j} and its interpolant I_j over P_s; W = Σ_s x2^s·Σ_j X^j·q_j(X^t)
+    // with q_j = (g_j − I_j)/Π_{p∈P_s}(Y − p).
     let x1 = c.transcript.challenge();
     let x2 = c.transcript.challenge();
-    let mut all_points: Vec<i32> = shape.groups.iter().flat_map(|(r, _)| r.iter().copied()).collect();
-    all_points.sort();
-    all_points.dedup();
     let point = |rot: i32| domain.rotate_omega(rot as i64) * x;
-    let mut combined: Vec<(Vec<Fr>, Vec<Fr>)> = Vec::new(); // (q_s coefficients, r_s coefficients)
-    let mut h = vec![Fr::ZERO; n];
+    let labels = shape.opening_labels();
+    let n = domain.n();
+    let width = super::keygen::srs_powers_needed(shape, n);
+    let mut combined: Vec<GroupOpening> = Vec::new();
+    let mut h = vec![Fr::ZERO; width];
     let mut x2_power = Fr::ONE;
-    for (rots, polys) in &shape.groups {
-        let mut q = vec![Fr::ZERO; n];
+    for (s, (rots, heads)) in shape.groups.iter().enumerate() {
+        let t = shape.group_packing(s);
+        let mut g = vec![vec![Fr::ZERO; n]; t];
+        let mut values = vec![vec![Fr::ZERO; rots.len()]; t];
         let mut x1_power = Fr::ONE;
-        let mut values = vec![Fr::ZERO; rots.len()];
-        for &p in polys {
-            let coeffs = coeffs_of(p);
-            q.par_iter_mut().zip(coeffs.par_iter()).for_each(|(qi, ci)| *qi += *ci * x1_power);
-            for (v, &r) in values.iter_mut().zip(rots) {
-                *v += evals[&(p, r)] * x1_power;
+        for &head in heads {
+            for (j, &member) in shape.members(head).iter().enumerate() {
+                let coeffs = coeffs_of(member);
+                if g[j].len() < coeffs.len() {
+                    g[j].resize(coeffs.len(), Fr::ZERO);
+                }
+                g[j].par_iter_mut().zip(coeffs.par_iter()).for_each(|(gi, ci)| *gi += *ci * x1_power);
+                for (v, &r) in values[j].iter_mut().zip(rots) {
+                    *v += evals[&(member, r)] * x1_power;
+                }
             }
             x1_power *= x1;
         }
         let points: Vec<Fr> = rots.iter().map(|&r| point(r)).collect();
-        let r_coeffs = interpolate(&points, &values);
-        let mut num = q.clone();
-        for (ni, ri) in num.iter_mut().zip(&r_coeffs) {
-            *ni -= ri;
+        let interpolants: Vec<Vec<Fr>> = values.iter().map(|v| interpolate(&points, v)).collect();
+        for (j, (gj, ij)) in g.iter().zip(&interpolants).enumerate() {
+            let mut num = gj.clone();
+            for (ni, ri) in num.iter_mut().zip(ij) {
+                *ni -= ri;
+            }
+            for z in &points {
+                num = divide_by_linear(&num, *z);
+            }
+            if t == 1 {
+                h.par_iter_mut().zip(num.par_iter()).for_each(|(hi, ni)| *hi += *ni * x2_power);
+            } else {
+                for (i, ni) in num.iter().enumerate() {
+                    h[t * i + j] += *ni * x2_power;
+                }
+            }
         }
-        for z in &points {
-            num = divide_by_linear(&num, *z);
-        }
-        h.par_iter_mut().zip(num.par_iter()).for_each(|(hi, ni)| *hi += *ni * x2_power);
-        combined.push((q, r_coeffs));
+        combined.push(GroupOpening { g, interpolants });
         x2_power *= x2;
     }
     c.commit_coeffs(&h)?;
     let u = c.transcript.challenge();
-    let z_all: Fr = all_points.iter().map(|&r| u - point(r)).product();
-    let mut l = vec![Fr::ZERO; n];
+    let u_to = |t: usize| u.pow_vartime([t as u64]);
+    let z_all: Fr = labels.iter().map(|&(t, r)| u_to(t) - point(r)).product();
+    // W' = L/(X − u), L = Σ_s x2^s·Z_{T∖S_s}(u)·(Σ_c x1^c·C_c(X) − r_s(u)) − Z_T(u)·W, where
+    // Σ_c x1^c·C_c = Σ_j X^j·g_j(X^t) and r_s(u) = Σ_j u^j·I_j(u^t).
+    let mut l = vec![Fr::ZERO; width];
     let mut x2_power = Fr::ONE;
-    for ((rots, _), (q, r_coeffs)) in shape.groups.iter().zip(&combined) {
-        let z_rest: Fr = all_points.iter().filter(|r| !rots.contains(r)).map(|&r| u - point(r)).product();
-        let r_at_u = evaluate(r_coeffs, u);
+    for (s, ((rots, _), GroupOpening { g, interpolants })) in shape.groups.iter().zip(&combined).enumerate() {
+        let t = shape.group_packing(s);
+        let z_rest: Fr = labels
+            .iter()
+            .filter(|&&(lt, r)| !(lt == t && rots.contains(&r)))
+            .map(|&(lt, r)| u_to(lt) - point(r))
+            .product();
+        let (u_t, mut u_j) = (u_to(t), Fr::ONE);
+        let mut r_at_u = Fr::ZERO;
+        for ij in interpolants {
+            r_at_u += evaluate(ij, u_t) * u_j;
+            u_j *= u;
+        }
         let scale = x2_power * z_rest;
-        l.par_iter_mut().zip(q.par_iter()).for_each(|(li, qi)| *li += *qi * scale);
+        for (j, gj) in g.iter().enumerate() {
+            if t == 1 {
+                l.par_iter_mut().zip(gj.par_iter()).for_each(|(li, gi)| *li += *gi * scale);
+            } else {
+                for (i, gi) in gj.iter().enumerate() {
+                    l[t * i + j] += *gi * scale;
+                }
+            }
+        }
         l[0] -= r_at_u * scale;
         x2_power *= x2;
     }
     l.par_iter_mut().zip(h.par_iter()).for_each(|(li, hi)| *li -= *hi * z_all);
     let pi = divide_by_linear(&l, u);
-    c.commit_coeffs(&pi)?;
-    debug_assert_eq!(c.proof.len(), shape.proof_len());
-    Ok((c.proof, failing))
+    c.commit_coeffs(&pi)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::backend::CpuBackend;
+    use crate::plonk::{KeygenConfig, VerifyError, keygen_with_config, verify};
+    use crate::srs::Srs;
+    use crate::testing::LookupBatches;
+
+    /// Claims `h_i(x) + δ` and `h_{i+1}(x) − δ·x^(−stride)`: the quotient identity still holds
+    /// at x (h(x) is unchanged), so only the opening can catch the claims, and the opening is
+    /// made honestly for them. With packing the pieces are members of one commitment: the
+    /// packed opening must bind each member's value, not just a combination.
+    fn forged_quotient_pieces(packing: usize, i: usize, delta: Fr) -> Result<(), VerifyError> {
+        // Degree 5: four quotient pieces.
+        let circuit = LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1]);
+        let k = 9;
+        let config = KeygenConfig { zero_knowledge: false, packing };
+        let pk = keygen_with_config(&Srs::unsafe_setup(k + 3, 7).unwrap(), &circuit, k, &CpuBackend, config).unwrap();
+        let shape = ProofShape::new(pk.vk().extended(), k);
+        assert_eq!(shape.quotient_pieces, 4);
+        if packing > 1 {
+            assert_eq!(shape.rounds[5].len(), 1, "the quotient pieces share one commitment");
+        }
+        let forge = move |shape: &ProofShape, x: Fr, values: &mut [Fr]| {
+            let at = |i: usize| shape.queries.iter().position(|&q| q == (Poly::Quotient(i), 0)).unwrap();
+            let stride = shape.quotient_stride(1 << k) as u64;
+            let x_stride_inv = x.pow_vartime([stride]).invert().unwrap();
+            values[at(i)] += delta;
+            values[at(i + 1)] -= delta * x_stride_inv;
+        };
+        let (proof, _) = prove_core(
+            &pk,
+            &circuit,
+            &CpuBackend,
+            &mut rand_core::OsRng,
+            &ProveOptions::default(),
+            &|_, _, _| {},
+            &forge,
+        )
+        .unwrap();
+        verify(pk.vk(), &circuit.instances(), &proof)
+    }
+
+    #[test]
+    fn claims_that_keep_the_quotient_identity_fail_the_opening() {
+        for packing in [1, 8] {
+            assert_eq!(forged_quotient_pieces(packing, 0, Fr::ZERO), Ok(()), "packing {packing}: the honest control");
+            for i in 0..3 {
+                assert_eq!(
+                    forged_quotient_pieces(packing, i, Fr::from(5u64)),
+                    Err(VerifyError::OpeningFailed),
+                    "packing {packing}, pieces {i} and {}",
+                    i + 1
+                );
+            }
+        }
+    }
 
     #[test]
     fn mem_available_is_read_in_bytes_and_garbage_is_no_answer() {

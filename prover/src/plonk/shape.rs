@@ -71,7 +71,7 @@ pub(super) fn put_expression(out: &mut Vec<u8>, e: &Expression) {
 }
 
 /// Column counts and phases, challenges, equality columns, reserved rows, the logUp plan, every
-/// constraint, the tables and lookups as declared, and the zero-knowledge flag.
+/// constraint, the tables and lookups as declared, the zero-knowledge flag and the packing.
 pub fn encode_shape(ext: &Extended) -> Vec<u8> {
     let cs = &ext.cs;
     let mut out = Vec::new();
@@ -143,6 +143,11 @@ pub fn encode_shape(ext: &Extended) -> Vec<u8> {
     // the flag existed (the encoding above is self-delimiting).
     if ext.zero_knowledge {
         out.extend_from_slice(b"zero-knowledge");
+    }
+    // Likewise only when set: keys without packing keep their digests.
+    if ext.packing > 1 {
+        out.extend_from_slice(b"packing");
+        put_u32(&mut out, ext.packing);
     }
     out
 }

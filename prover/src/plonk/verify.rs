@@ -85,27 +85,28 @@ pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<
     absorb_instances(&mut transcript, instances);
     let mut r = Reader { bytes: proof, at: 0, transcript };
     let mut challenges = vec![Fr::ZERO; cs.num_challenges()];
-    let mut advice_commitments: HashMap<usize, G1Affine> = HashMap::new();
-    for phase in crate::circuit::Phase::ALL {
-        for &col in &shape.phase_columns[phase.index()] {
-            advice_commitments.insert(col, r.point(|| format!("advice commitment {col}"))?);
+    // The proof's commitments, by their first member.
+    let mut proof_commitments: HashMap<Poly, G1Affine> = HashMap::new();
+    let mut read_round = |r: &mut Reader<'_>, round: usize, kind: &str| -> Result<(), VerifyError> {
+        for members in &shape.rounds[round] {
+            let point = r.point(|| describe(kind, members))?;
+            proof_commitments.insert(members[0], point);
         }
+        Ok(())
+    };
+    for phase in crate::circuit::Phase::ALL {
+        read_round(&mut r, phase.index(), "advice commitment")?;
         for ch in cs.challenges().filter(|ch| ch.phase() == phase && ch.index() < ext.theta.index()) {
             challenges[ch.index()] = r.transcript.challenge();
         }
     }
-    for &col in &shape.round_a {
-        advice_commitments.insert(col, r.point(|| format!("multiplicity commitment {col}"))?);
-    }
+    read_round(&mut r, 3, "multiplicity commitment")?;
     for ch in [ext.theta, ext.beta, ext.gamma] {
         challenges[ch.index()] = r.transcript.challenge();
     }
-    for &col in &shape.round_b {
-        advice_commitments.insert(col, r.point(|| format!("argument commitment {col}"))?);
-    }
+    read_round(&mut r, 4, "argument commitment")?;
     challenges[ext.y.index()] = r.transcript.challenge();
-    let quotient: Vec<G1Affine> =
-        (0..shape.quotient_pieces).map(|i| r.point(|| format!("quotient piece {i}"))).collect::<Result<_, _>>()?;
+    read_round(&mut r, 5, "quotient piece")?;
     let x = r.transcript.challenge();
     let mut evals: HashMap<(Poly, i32), Fr> = HashMap::new();
     for (i, &(poly, rot)) in shape.queries.iter().enumerate() {
@@ -169,41 +170,52 @@ pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<
     }
 
     // SHPLONK: F = Σ_s x2^s·Z_{T∖S}(u)·(Σ_i x1^i·C_i − r_s(u)·[1]) − Z_T(u)·W; then
-    // e(F + u·W', [1]₂) = e(W', [τ]₂).
+    // e(F + u·W', [1]₂) = e(W', [τ]₂). With packing (see `proof`), group s's packs have t
+    // members, its vanishing factors are u^t − p and r_s(u) = Σ_{p} L_p(u^t)·Σ_j u^j·f_j(p).
+    let key_pack: HashMap<Poly, usize> = shape.key_packs.iter().enumerate().map(|(i, m)| (m[0], i)).collect();
     let commitment = |p: Poly| -> G1Affine {
         match p {
+            Poly::Fixed(_) if shape.packing > 1 => vk.packed_commitments[key_pack[&p]],
             Poly::Fixed(i) if i < ext.circuit_fixed => vk.fixed_commitments[i],
             Poly::Fixed(i) => vk.sigma_commitments[i - ext.circuit_fixed],
-            Poly::Advice(i) => advice_commitments[&i],
-            Poly::Quotient(i) => quotient[i],
+            Poly::Advice(_) | Poly::Quotient(_) => proof_commitments[&p],
         }
     };
     let point = |rot: i32| domain.rotate_omega(rot as i64) * x;
-    let mut all_points: Vec<i32> = shape.groups.iter().flat_map(|(rots, _)| rots.iter().copied()).collect();
-    all_points.sort();
-    all_points.dedup();
-    let z_all: Fr = all_points.iter().map(|&r| u - point(r)).product();
+    let u_to = |t: usize| u.pow_vartime([t as u64]);
+    let labels = shape.opening_labels();
+    let z_all: Fr = labels.iter().map(|&(t, r)| u_to(t) - point(r)).product();
     // F + u·W' as one multi-scalar multiplication: per group, its commitments scaled by
     // x1^i · x2^s · Z_{T∖S}(u); [1]₁ by −Σ_s x2^s · Z_{T∖S}(u) · r_s(u); W by −Z_T(u); W' by u.
     let mut scalars: Vec<Fr> = Vec::with_capacity(shape.groups.iter().map(|(_, p)| p.len()).sum::<usize>() + 3);
     let mut bases: Vec<G1Affine> = Vec::with_capacity(scalars.capacity());
     let mut g1_scalar = Fr::ZERO;
     let mut x2_power = Fr::ONE;
-    for (rots, polys) in &shape.groups {
-        let z_rest: Fr = all_points.iter().filter(|r| !rots.contains(r)).map(|&r| u - point(r)).product();
+    for (s, (rots, heads)) in shape.groups.iter().enumerate() {
+        let t = shape.group_packing(s);
+        let u_t = u_to(t);
+        let z_rest: Fr = labels
+            .iter()
+            .filter(|&&(lt, r)| !(lt == t && rots.contains(&r)))
+            .map(|&(lt, r)| u_to(lt) - point(r))
+            .product();
         let scale = x2_power * z_rest;
         let mut x1_power = Fr::ONE;
         let mut values = vec![Fr::ZERO; rots.len()];
-        for &p in polys {
+        for &head in heads {
             scalars.push(x1_power * scale);
-            bases.push(commitment(p));
-            for (v, &rot) in values.iter_mut().zip(rots) {
-                *v += evals[&(p, rot)] * x1_power;
+            bases.push(commitment(head));
+            let mut u_j = x1_power;
+            for &member in shape.members(head) {
+                for (v, &rot) in values.iter_mut().zip(rots) {
+                    *v += evals[&(member, rot)] * u_j;
+                }
+                u_j *= u;
             }
             x1_power *= x1;
         }
         let points: Vec<Fr> = rots.iter().map(|&rot| point(rot)).collect();
-        g1_scalar -= interpolate_at(&points, &values, u) * scale;
+        g1_scalar -= interpolate_at(&points, &values, u_t) * scale;
         x2_power *= x2;
     }
     scalars.extend([g1_scalar, -z_all, u]);
@@ -212,4 +224,15 @@ pub fn verify(vk: &VerifyingKey, instances: &[Vec<Fr>], proof: &[u8]) -> Result<
     let neg_w_prime = -w_prime;
     let result = multi_miller_loop(&[(&lhs, &vk.g2), (&neg_w_prime, &vk.tau_g2)]).final_exponentiation();
     if result == Gt::identity() { Ok(()) } else { Err(VerifyError::OpeningFailed) }
+}
+
+/// Names a commitment for errors: `"{kind} {index}"` for one polynomial, the members for a pack.
+fn describe(kind: &str, members: &[Poly]) -> String {
+    let index = |p: &Poly| match p {
+        Poly::Fixed(i) | Poly::Advice(i) | Poly::Quotient(i) => *i,
+    };
+    match members {
+        [single] => format!("{kind} {}", index(single)),
+        _ => format!("{kind}s {:?} (packed)", members.iter().map(index).collect::<Vec<_>>()),
+    }
 }

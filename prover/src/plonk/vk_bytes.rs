@@ -3,7 +3,8 @@
 //! # Layout (version 2), big-endian throughout
 //!
 //! ```text
-//! "RBVK"  u32 version  u32 k  u8 options (bit 0: zero-knowledge; other bits zero)
+//! "RBVK"  u32 version  u32 k  u8 options (bit 0: zero-knowledge; bit 1: packing; other bits zero)
+//! [u32 packing ≥ 2, present when bit 1 is set]
 //! circuit shape:
 //!   u32 #fixed     { str name }
 //!   u32 #advice    { u8 phase, str name }
@@ -13,8 +14,9 @@
 //!   u32 #tables    { str name, u32 #columns { expr } }
 //!   u32 #lookups   { str name, u32 table, u32 #inputs { expr } }
 //!   u32 #equality  { column }
-//! G1 × #fixed      fixed-column commitments
-//! G1 × #equality   permutation (σ) commitments
+//! G1 × #fixed      fixed-column commitments      } without packing
+//! G1 × #equality   permutation (σ) commitments   }
+//! G1 × #key packs  the key's packed commitments  } with packing (count from the shape)
 //! G1 [1]₁   G2 [1]₂   G2 [τ]₂
 //! 32 bytes         the digest (recomputed on load and compared)
 //! ```
@@ -84,7 +86,11 @@ impl VerifyingKey {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&PROTOCOL_VERSION.to_be_bytes());
         out.extend_from_slice(&self.k.to_be_bytes());
-        out.push(u8::from(self.ext.zero_knowledge));
+        let packed = self.ext.packing > 1;
+        out.push(u8::from(self.ext.zero_knowledge) | (u8::from(packed) << 1));
+        if packed {
+            put_u32(&mut out, self.ext.packing);
+        }
         put_u32(&mut out, cs.num_fixed());
         for f in cs.fixed_columns() {
             put_str(&mut out, cs.column_name(f.into()));
@@ -127,7 +133,13 @@ impl VerifyingKey {
         let equality = cs.equality_columns();
         put_u32(&mut out, equality.len());
         equality.iter().for_each(|c| put_column(&mut out, *c));
-        for p in self.fixed_commitments.iter().chain(&self.sigma_commitments).chain([&self.g1]) {
+        for p in self
+            .fixed_commitments
+            .iter()
+            .chain(&self.sigma_commitments)
+            .chain(&self.packed_commitments)
+            .chain([&self.g1])
+        {
             out.extend_from_slice(&g1_to_bytes(p));
         }
         out.extend_from_slice(&g2_to_bytes(&self.g2));
@@ -152,12 +164,22 @@ impl VerifyingKey {
         if k > crate::arith::MAX_K {
             return Err(VkError::BadK { k });
         }
-        let zero_knowledge = match r.u8("options")? {
-            0 => false,
-            1 => true,
-            other => {
-                return Err(VkError::Invalid { what: "options", detail: format!("unknown option bits {other:#04x}") });
+        let options = r.u8("options")?;
+        if options & !0b11 != 0 {
+            return Err(VkError::Invalid { what: "options", detail: format!("unknown option bits {options:#04x}") });
+        }
+        let zero_knowledge = options & 1 != 0;
+        let packing = if options & 0b10 != 0 {
+            let packing = r.u32("packing")? as usize;
+            if packing < 2 {
+                return Err(VkError::Invalid {
+                    what: "packing",
+                    detail: format!("{packing} polynomials per commitment; a packed key has at least 2"),
+                });
             }
+            packing
+        } else {
+            1
         };
         let mut cs = ConstraintSystem::new();
         let fixed = r.count("fixed column count", 5)?;
@@ -221,7 +243,7 @@ impl VerifyingKey {
                 detail: format!("2^{k} rows leave none usable ({} are reserved)", cs.reserved_rows()),
             });
         }
-        let ext = Extended::with_zero_knowledge(&cs, zero_knowledge);
+        let ext = Extended::with_zero_knowledge(&cs, zero_knowledge).with_packing(packing);
         if zero_knowledge {
             let degree = super::proof::ProofShape::new(&ext, k).degree;
             if (1usize << k) < super::zk::min_rows(degree) {
@@ -234,10 +256,17 @@ impl VerifyingKey {
         if cs.equality_columns().len() != equality {
             return Err(VkError::Invalid { what: "equality columns", detail: "a column is listed twice".into() });
         }
-        let fixed_commitments =
-            (0..fixed).map(|i| r.g1(format!("fixed commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
-        let sigma_commitments =
-            (0..equality).map(|i| r.g1(format!("permutation commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
+        let (fixed_commitments, sigma_commitments, packed_commitments) = if packing > 1 {
+            let packs = super::proof::ProofShape::new(&ext, k).key_packs.len();
+            let packed =
+                (0..packs).map(|i| r.g1(format!("packed key commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
+            (Vec::new(), Vec::new(), packed)
+        } else {
+            let fixed = (0..fixed).map(|i| r.g1(format!("fixed commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
+            let sigma =
+                (0..equality).map(|i| r.g1(format!("permutation commitment {i}"))).collect::<Result<Vec<_>, _>>()?;
+            (fixed, sigma, Vec::new())
+        };
         let g1 = r.g1("[1]₁".into())?;
         let g2 = r.g2("[1]₂")?;
         let tau_g2 = r.g2("[τ]₂")?;
@@ -245,7 +274,8 @@ impl VerifyingKey {
         if r.at != bytes.len() {
             return Err(VkError::TrailingBytes { extra: bytes.len() - r.at });
         }
-        if vk_digest(k, &ext, &fixed_commitments, &sigma_commitments, g1, g2, tau_g2) != digest {
+        let key_points = [fixed_commitments.as_slice(), &sigma_commitments, &packed_commitments].concat();
+        if vk_digest(k, &ext, &key_points, g1, g2, tau_g2) != digest {
             return Err(VkError::DigestMismatch);
         }
         Ok(VerifyingKey {
@@ -254,6 +284,7 @@ impl VerifyingKey {
             circuit_cs: Arc::new(cs),
             fixed_commitments,
             sigma_commitments,
+            packed_commitments,
             g1,
             g2,
             tau_g2,

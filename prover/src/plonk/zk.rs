@@ -33,6 +33,12 @@
 //!    already knows, the quotient identities at `x` and at τ. Holding the `(d − 1)·n`
 //!    coefficients of a degree-`d` system's quotient needs one more piece than without
 //!    zero-knowledge when `d ≥ 3`.
+//!
+//! With packed commitments ([`super::proof`]) a commitment reveals one value for a whole pack,
+//! `C(τ) = Σ_j τ^j·f_j(τ^t)`, instead of one per member: each column's evaluations are as
+//! without packing and at most one further value involves it, and the `m` quotient pieces
+//! reveal `m + ⌈m/t⌉ ≤ 2m` values for the same `2(m − 1)` masks. The counting above carries
+//! over; a separate simulator proof for packed keys has not been written.
 
 use ff::Field;
 use rand_core::RngCore;

@@ -4,11 +4,17 @@
 //! Two forms of the per-commitment work ([`MsmCode`]): straight-line code (cheapest in gas,
 //! ~55 bytes per opened polynomial), or loops over runs of polynomials that lie next to each
 //! other in the proof, so the code grows with the rotation sets and runs, not with the columns.
+//!
+//! Packed keys (`ProofShape::packing` > 1) take the straight-line form only (the crate docs say
+//! why): one MSM term per pack, its members' evaluations combined as `Σ_j u^j·f_j` (Horner's
+//! rule), the vanishing factors `u^t − ω^rot·x` per label `(t, rot)` and the interpolation at
+//! `u^t`. With t = 1 every step builds exactly the DAG of plain SHPLONK.
 
 use std::collections::BTreeSet;
 
 use ff::Field;
 use rebuttal_prover::arith::{Fr, G1Affine};
+use rebuttal_prover::plonk::proof::Poly;
 
 use super::{CONTRACT_NAME, KEY_CONTRACT_NAME, fail, helper_functions, helpers};
 use crate::abi::RevertReason;
@@ -18,7 +24,8 @@ use crate::yul::{Code, Q_HEX, R_HEX, addr, g1_hex, g2_hex, word_hex};
 use crate::{GenerateError, HelperContract, HelperRole, KEY_POINTS_PER_HELPER, KeyPlacement, Layout, MsmCode};
 
 /// verify.rs SHPLONK: F = Σ_s x2^s·Z_{T∖S}(u)·(Σ_i x1^i·C_i − r_s(u)·[1]) − Z_T(u)·W, then
-/// e(F + u·W', [1]₂) = e(W', [τ]₂), checked as e(F + u·W', [1]₂)·e(−W', [τ]₂) = 1.
+/// e(F + u·W', [1]₂) = e(W', [τ]₂), checked as e(F + u·W', [1]₂)·e(−W', [τ]₂) = 1. With
+/// packing, Z_T and Z_{T∖S} are products of `u^t − ω^rot·x` and r_s is evaluated at `u^t`.
 ///
 /// Returns the key's points (and `[1]₁`) when they go to the Solidity key contract.
 pub(super) fn shplonk(
@@ -46,11 +53,39 @@ fn key_terms(p: &Plan<'_>) -> usize {
         .count()
 }
 
-fn commitment_of(p: &Plan<'_>, poly: &rebuttal_prover::plonk::proof::Poly) -> Result<Commitment, GenerateError> {
+fn commitment_of(p: &Plan<'_>, poly: &Poly) -> Result<Commitment, GenerateError> {
     p.commitments.get(poly).copied().ok_or_else(|| GenerateError::Inconsistent(format!("no commitment for {poly:?}")))
 }
 
-/// Straight-line form: every scalar computed by one DAG, then one MSM line per commitment.
+/// `u^t` in the DAG by square-and-multiply (`t` is a pack's member count, so small); `u` itself
+/// for t = 1, adding no node, so that unpacked keys give the same DAG as plain SHPLONK. Shared
+/// subexpressions (u², u⁴, …) are computed once through the DAG's hash-consing.
+fn power(d: &mut Dag, u: Id, t: usize) -> Id {
+    match t {
+        0 => d.constant(Fr::ONE),
+        1 => u,
+        t if t % 2 == 0 => {
+            let half = power(d, u, t / 2);
+            d.mul(half, half)
+        }
+        t => {
+            let rest = power(d, u, t - 1);
+            d.mul(rest, u)
+        }
+    }
+}
+
+/// The comment naming commitment `head` of group `s` in the MSM: the polynomial, or for a pack
+/// its members.
+fn describe(p: &Plan<'_>, head: Poly, s: usize) -> String {
+    match p.shape.members(head) {
+        [_] => format!("{head:?} (group {s})"),
+        members => format!("{members:?} packed (group {s})"),
+    }
+}
+
+/// Straight-line form: every scalar computed by one DAG, then one MSM line per commitment (per
+/// pack with packing).
 fn straight_line(
     p: &mut Plan<'_>,
     c: &mut Code,
@@ -71,32 +106,38 @@ fn straight_line(
     let x2 = d.memory(p.x2);
     let inv_x = d.memory(p.inverse_x);
     let one = d.constant(Fr::ONE);
-    let all: BTreeSet<i32> = p.shape.groups.iter().flat_map(|(rots, _)| rots.iter().copied()).collect();
-    let diff = |d: &mut Dag, rot: i32| {
+    // The vanishing factors u^t − ω^rot·x, one per label (t, rot) (see `ProofShape::opening_labels`
+    // and the prover's `proof` docs, "Packed commitments"); without packing t = 1 and these are
+    // the u − ω^rot·x of plain SHPLONK, in rotation order.
+    let labels = p.shape.opening_labels();
+    let diff = |d: &mut Dag, t: usize, rot: i32| {
+        let u_t = power(d, u, t);
         let pt = d.memory(p.point[&rot]);
-        d.sub(u, pt)
+        d.sub(u_t, pt)
     };
     let mut z_all = one;
-    for &rot in &all {
-        let t = diff(&mut d, rot);
-        z_all = d.mul(z_all, t);
+    for &(t, rot) in &labels {
+        let f = diff(&mut d, t, rot);
+        z_all = d.mul(z_all, f);
     }
     let mut outputs: Vec<(Id, usize)> = Vec::new();
     let mut terms: Vec<(Commitment, usize, String)> = Vec::new();
     let mut g_sum = d.constant(Fr::ZERO);
     let mut x2_power = one;
-    for (s, (rots, polys)) in p.shape.groups.iter().enumerate() {
+    for (s, (rots, heads)) in p.shape.groups.iter().enumerate() {
+        // Every commitment of the group has `t` members (1 without packing).
+        let t = p.shape.group_packing(s);
         let mut z_rest = one;
-        for &rot in all.iter().filter(|r| !rots.contains(r)) {
-            let t = diff(&mut d, rot);
-            z_rest = d.mul(z_rest, t);
+        for &(lt, rot) in labels.iter().filter(|&&(lt, r)| !(lt == t && rots.contains(&r))) {
+            let f = diff(&mut d, lt, rot);
+            z_rest = d.mul(z_rest, f);
         }
         let scale = d.mul(x2_power, z_rest);
         let mut x1_power = one;
         let mut values = vec![d.constant(Fr::ZERO); rots.len()];
-        for &poly in polys {
+        for &head in heads {
             let scalar = d.mul(scale, x1_power);
-            let commitment = commitment_of(p, &poly)?;
+            let commitment = commitment_of(p, &head)?;
             match commitment {
                 Commitment::Vk(point) if split_key => {
                     outputs.push((scalar, key_base + 32 * key_points.len()));
@@ -105,21 +146,36 @@ fn straight_line(
                 _ => {
                     let slot = p.mem.slot();
                     outputs.push((scalar, slot));
-                    terms.push((commitment, slot, format!("{poly:?} (group {s})")));
+                    terms.push((commitment, slot, describe(p, head, s)));
                 }
             }
+            let members = p.shape.members(head);
             for (v, &rot) in values.iter_mut().zip(rots) {
-                let cd = *p
-                    .eval_cd
-                    .get(&(poly, rot))
-                    .ok_or_else(|| GenerateError::Inconsistent(format!("{poly:?} at {rot} is not opened")))?;
-                let e = d.calldata(cd);
-                let t = d.mul(e, x1_power);
-                *v = d.add(*v, t);
+                // Σ_j u^j·f_j(ω^rot·x) over the members, by Horner's rule (f_0 alone without
+                // packing), weighted by x1^c.
+                let mut packed = None;
+                for &member in members.iter().rev() {
+                    let cd = *p
+                        .eval_cd
+                        .get(&(member, rot))
+                        .ok_or_else(|| GenerateError::Inconsistent(format!("{member:?} at {rot} is not opened")))?;
+                    let e = d.calldata(cd);
+                    packed = Some(match packed {
+                        None => e,
+                        Some(acc) => {
+                            let shifted = d.mul(acc, u);
+                            d.add(shifted, e)
+                        }
+                    });
+                }
+                let e = packed.ok_or_else(|| GenerateError::Inconsistent(format!("{head:?} has no members")))?;
+                let term = d.mul(e, x1_power);
+                *v = d.add(*v, term);
             }
             x1_power = d.mul(x1_power, x1);
         }
-        // r_s(u) = Σ_j v_j Π_{k≠j}(u − x_k) / Π_{k≠j}(x_j − x_k), where x_j − x_k = x·(ω^j − ω^k).
+        // r_s(u) = Σ_j v_j Π_{k≠j}(u^t − x_k) / Π_{k≠j}(x_j − x_k), where x_j − x_k = x·(ω^j − ω^k):
+        // the interpolation of the v_j over the group's points, at u^t (at u without packing).
         let mut inv_x_power = one;
         for _ in 1..rots.len() {
             inv_x_power = d.mul(inv_x_power, inv_x);
@@ -131,19 +187,19 @@ fn straight_line(
             let mut den = Fr::ONE;
             for (k, &rk) in rots.iter().enumerate() {
                 if k != j {
-                    let t = diff(&mut d, rk);
-                    num = d.mul(num, t);
+                    let f = diff(&mut d, t, rk);
+                    num = d.mul(num, f);
                     den *= wj - p.domain.rotate_omega(rk as i64);
                 }
             }
             let den_inv = Option::<Fr>::from(den.invert())
                 .ok_or_else(|| GenerateError::Inconsistent(format!("repeated rotation in group {s}")))?;
             let k = d.constant(den_inv);
-            let t = d.mul(num, k);
-            r_at_u = d.add(r_at_u, t);
+            let term = d.mul(num, k);
+            r_at_u = d.add(r_at_u, term);
         }
-        let t = d.mul(scale, r_at_u);
-        g_sum = d.add(g_sum, t);
+        let term = d.mul(scale, r_at_u);
+        g_sum = d.add(g_sum, term);
         x2_power = d.mul(x2_power, x2);
     }
     let g_scalar = d.neg(g_sum);
@@ -200,6 +256,10 @@ fn looped(
     key: KeyPlacement,
     helpers: &mut Vec<HelperContract>,
 ) -> Result<Vec<G1Affine>, GenerateError> {
+    // `generate_with` refuses this first; the runs below assume one polynomial per commitment.
+    if p.shape.packing > 1 {
+        return Err(crate::loop_form_of_packed_key(p.shape.packing));
+    }
     let all: Vec<i32> = p
         .shape
         .groups

@@ -53,9 +53,13 @@ pub fn fixture_of<C: Circuit>(name: &'static str, circuit: &C, k: u32) -> Fixtur
 }
 
 pub fn fixture_with<C: Circuit>(name: &'static str, circuit: &C, k: u32, config: KeygenConfig) -> Fixture {
-    let srs = Srs::unsafe_setup(k, 7).expect("test SRS");
+    // Packing p commits polynomials of degree below p·n: the SRS needs that many powers (the
+    // next power of two; 2^k without packing, as before).
+    let extra = config.packing.max(1).next_power_of_two().trailing_zeros();
+    let srs = Srs::unsafe_setup(k + extra, 7).expect("test SRS");
     let pk = keygen_with_config(&srs, circuit, k, &CpuBackend, config).expect("keygen");
     assert_eq!(pk.vk().zero_knowledge(), config.zero_knowledge);
+    assert_eq!(pk.vk().packing(), config.packing.max(1));
     let proof = prove(&pk, circuit, &CpuBackend).expect("prove");
     let instances = circuit.instances();
     verify(pk.vk(), &instances, &proof).expect("the Rust verifier accepts the proof");
@@ -102,7 +106,7 @@ pub fn product() -> Fixture {
     fixture_of("product", &Product { pairs: (1..20).map(|i| (i, i + 3)).collect(), forget_row: None }, 5)
 }
 
-const ZK: KeygenConfig = KeygenConfig { zero_knowledge: true };
+const ZK: KeygenConfig = KeygenConfig { zero_knowledge: true, packing: 1 };
 
 /// [`fibonacci`] with a zero-knowledge key (blinded quotient pieces, stride n − 2).
 pub fn fibonacci_zk() -> Fixture {
@@ -120,6 +124,70 @@ pub fn memory_zk() -> Fixture {
 pub fn rlc_zk() -> Fixture {
     let bytes: Vec<u8> = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();
     fixture_with("rlc_zk", &Rlc { bytes }, 9, ZK)
+}
+
+/// Up to 8 polynomials per commitment (`KeygenConfig::packing`), without zero-knowledge.
+pub const PACKED: KeygenConfig = KeygenConfig { zero_knowledge: false, packing: 8 };
+
+/// [`fibonacci`] with a packed key.
+pub fn fibonacci_packed() -> Fixture {
+    fixture_with("fibonacci_packed", &Fibonacci { start: (1, 2), steps: 9, claim: None }, 5, PACKED)
+}
+
+/// [`range_check`] with a packed key.
+pub fn range_check_packed() -> Fixture {
+    fixture_with("range_check_packed", &RangeCheck { values: (0..300).map(|i| (i * 7) % 256).collect() }, 9, PACKED)
+}
+
+/// [`memory`] with a packed key.
+pub fn memory_packed() -> Fixture {
+    let memory: Vec<(u64, u64)> = (0..12).map(|i| (50 + i, 9 * i + 1)).collect();
+    let reads = vec![(53, 28), (50, 1), (61, 100), (53, 28)];
+    fixture_with("memory_packed", &Memory { memory, reads }, 6, PACKED)
+}
+
+/// [`rlc`] with a packed key.
+pub fn rlc_packed() -> Fixture {
+    let bytes: Vec<u8> = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();
+    fixture_with("rlc_packed", &Rlc { bytes }, 9, PACKED)
+}
+
+/// [`product`] with a packed key.
+pub fn product_packed() -> Fixture {
+    let circuit = Product { pairs: (1..20).map(|i| (i, i + 3)).collect(), forget_row: None };
+    fixture_with("product_packed", &circuit, 5, PACKED)
+}
+
+/// [`lookup_batches`] with a packed key.
+pub fn lookup_batches_packed() -> Fixture {
+    fixture_with("lookup_batches_packed", &LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1]), 9, PACKED)
+}
+
+/// [`lookup_pairs`] with a packed key.
+pub fn lookup_pairs_packed() -> Fixture {
+    fixture_with("lookup_pairs_packed", &LookupBatches::new(vec![3; 8]), 9, PACKED)
+}
+
+/// [`memory`] with a packed zero-knowledge key.
+pub fn memory_zk_packed() -> Fixture {
+    let memory: Vec<(u64, u64)> = (0..12).map(|i| (50 + i, 9 * i + 1)).collect();
+    let reads = vec![(53, 28), (50, 1), (61, 100), (53, 28)];
+    fixture_with("memory_zk_packed", &Memory { memory, reads }, 6, KeygenConfig { zero_knowledge: true, packing: 8 })
+}
+
+/// A circuit whose unpacked proof has about 20 commitments (21: 10 advice columns, a
+/// multiplicity, 5 argument columns, 3 quotient pieces, W and W'; 11 more in the key) and one
+/// instance column: the size the packed verifier's gas target is stated for.
+pub const WIDE_PUBLIC: Wide = Wide { width: 10, gates: 6, lookups: 2, public: true };
+
+/// [`WIDE_PUBLIC`] with a plain key.
+pub fn wide_public() -> Fixture {
+    fixture_of("wide_public", &WIDE_PUBLIC, 6)
+}
+
+/// [`WIDE_PUBLIC`] with a packed key.
+pub fn wide_public_packed() -> Fixture {
+    fixture_with("wide_public_packed", &WIDE_PUBLIC, 6, PACKED)
 }
 
 /// `width` advice columns where each selected row satisfies `a_{i+2} = a_i · a_{i+1}'` (a

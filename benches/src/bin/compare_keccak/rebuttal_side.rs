@@ -68,7 +68,7 @@ pub fn run(
     })?;
     drop(layout);
 
-    let config = KeygenConfig { zero_knowledge };
+    let config = KeygenConfig { zero_knowledge, packing: 1 };
     let (pk, keygen) = timed(|| {
         keygen_with_config(&srs, &circuit, k, &CpuBackend, config).map_err(|e| format!("rebuttal keygen: {e:?}"))
     })?;

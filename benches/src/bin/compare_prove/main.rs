@@ -2,7 +2,7 @@
 //! times, the proof size and the process's peak memory on one line:
 //!
 //! ```text
-//! compare_prove --prover rebuttal|rebuttal-zk|halo2-axiom --k K [--repeat N]
+//! compare_prove --prover rebuttal|rebuttal-zk|rebuttal-packed|halo2-axiom --k K [--repeat N]
 //! prover=rebuttal k=16 keygen_s=.. keygen_cpu_s=.. prove_s=.. prove_cpu_s=.. prove_median_s=.. \
 //!   proves=N verify_s=.. verify_cpu_s=.. proof_bytes=.. peak_rss_mib=..
 //! ```
@@ -43,6 +43,9 @@ enum Prover {
     Rebuttal,
     /// rebuttal with a zero-knowledge key (halo2-axiom always blinds: the like-for-like peer).
     RebuttalZk,
+    /// rebuttal with packed commitments (up to [`PACKING`] polynomials per commitment): what
+    /// the cheaper on-chain verifier costs the prover.
+    RebuttalPacked,
     Halo2Axiom,
 }
 
@@ -51,12 +54,17 @@ impl Prover {
         match self {
             Prover::Rebuttal => "rebuttal",
             Prover::RebuttalZk => "rebuttal-zk",
+            Prover::RebuttalPacked => "rebuttal-packed",
             Prover::Halo2Axiom => "halo2-axiom",
         }
     }
 }
 
-const USAGE: &str = "usage: compare_prove --prover rebuttal|rebuttal-zk|halo2-axiom --k K [--repeat N]";
+const USAGE: &str = "usage: compare_prove --prover rebuttal|rebuttal-zk|rebuttal-packed|halo2-axiom --k K [--repeat N]";
+
+/// Polynomials per commitment for `rebuttal-packed`: more than this circuit's widest round, so
+/// every round's columns opened at the same rotations share one commitment.
+const PACKING: usize = 8;
 
 /// At most this many proving runs per process.
 const MAX_REPEAT: usize = 100;
@@ -71,6 +79,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32, usize)
                 prover = Some(match value.as_str() {
                     "rebuttal" => Prover::Rebuttal,
                     "rebuttal-zk" => Prover::RebuttalZk,
+                    "rebuttal-packed" => Prover::RebuttalPacked,
                     "halo2-axiom" => Prover::Halo2Axiom,
                     other => return Err(format!("unknown prover {other:?}\n{USAGE}")),
                 })
@@ -97,8 +106,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(Prover, u32, usize)
 fn run() -> Result<(), String> {
     let (prover, k, repeat) = parse_args(std::env::args().skip(1))?;
     let m = match prover {
-        Prover::Rebuttal => rebuttal_side::run(k, repeat, false)?,
-        Prover::RebuttalZk => rebuttal_side::run(k, repeat, true)?,
+        Prover::Rebuttal => rebuttal_side::run(k, repeat, false, 1)?,
+        Prover::RebuttalZk => rebuttal_side::run(k, repeat, true, 1)?,
+        Prover::RebuttalPacked => rebuttal_side::run(k, repeat, false, PACKING)?,
         Prover::Halo2Axiom => halo2_side::run(k, repeat)?,
     };
     let min = |f: fn(&Timing) -> f64| m.proves.iter().map(f).fold(f64::INFINITY, f64::min);

@@ -100,12 +100,14 @@ impl Circuit for Synthetic {
 
 /// Keygen, `repeat` proofs and a verification at `2^k` rows; with `zero_knowledge`, a
 /// zero-knowledge key (its blinding drawn from a fixed seed, so that repeated proofs are equal
-/// and the determinism check still applies; the work is the same as with the OS generator).
-pub fn run(k: u32, repeat: usize, zero_knowledge: bool) -> Result<Measurement, String> {
-    let srs = Srs::unsafe_setup(k, SRS_SEED).map_err(|e| format!("rebuttal SRS setup: {e:?}"))?;
+/// and the determinism check still applies; the work is the same as with the OS generator);
+/// with `packing` > 1, packed commitments (the SRS then holds `2^(k + ⌈log2 packing⌉)` powers).
+pub fn run(k: u32, repeat: usize, zero_knowledge: bool, packing: usize) -> Result<Measurement, String> {
+    let srs_k = k + packing.next_power_of_two().trailing_zeros();
+    let srs = Srs::unsafe_setup(srs_k, SRS_SEED).map_err(|e| format!("rebuttal SRS setup: {e:?}"))?;
     let circuit = Synthetic { witness: Witness::generate(1 << k, WITNESS_SEED) };
 
-    let config = KeygenConfig { zero_knowledge };
+    let config = KeygenConfig { zero_knowledge, packing };
     let (pk, keygen) = timed(|| {
         keygen_with_config(&srs, &circuit, k, &CpuBackend, config).map_err(|e| format!("rebuttal keygen: {e:?}"))
     })?;
