@@ -183,7 +183,7 @@ fn packed_memory_and_rlc() {
         [
             "471391590daa52d419ae0c3e90c8dd16bdd503f4bdc6cfe9f9204062542b2f28",
             "10de6eacc67ddea1de12b91a9f08f5826f75abb9d82da5a4b8f5992ad80663be",
-            "110dd6b6257245d661b7fe139375a0c2115a95026a03335b127b8dcf71d082ab",
+            "c4051e2e4aa2dc532816755520f5322b5c224b6f98995c0ff38a2814419da212",
         ],
     );
     let bytes = (0..60u32).map(|i| (i * 13 % 256) as u8).collect();

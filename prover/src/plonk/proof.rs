@@ -13,7 +13,10 @@
 //! 4. the quotient pieces' commitments ([`super::zk::quotient_layout`]: `degree − 1` of them,
 //!    `degree` being the logUp plan's, at least the constraint system's; one more with
 //!    zero-knowledge from degree 3 on);
-//! 5. the evaluations, in [`ProofShape::queries`] order;
+//! 5. the evaluations, in [`ProofShape::queries`] order: polynomial by polynomial (fixed, advice,
+//!    quotient pieces, each kind in index order), each at its rotations in increasing order;
+//!    with packing, commitment by commitment (key packs, then the rounds), per rotation every
+//!    member;
 //! 6. the SHPLONK commitments `W` and `W'`.
 //!
 //! # Packed commitments
@@ -23,7 +26,8 @@
 //! its fixed and σ columns ([`ProofShape::key_packs`]). A pack is up to N polynomials of one
 //! round that are opened at the same rotations, `f_0 … f_{t−1}`, committed as the single
 //! polynomial `C(X) = Σ_j X^j·f_j(X^t)` (degree < t·n; the SRS must hold that many powers). The
-//! evaluations (item 5) are unchanged: still every `f_j` at each of its rotations.
+//! evaluations (item 5) are the same claims, every `f_j` at each of its rotations, ordered so
+//! that a pack's claims at one rotation are contiguous.
 //!
 //! Opening works because `X^t ≡ p (mod X^t − p)`, so `C mod (X^t − p) = Σ_j X^j·f_j(p)`: for
 //! every rotation point p, the claimed evaluations fix `C`'s remainder modulo `X^t − p`, and
@@ -171,6 +175,16 @@ impl ProofShape {
                     None => groups.push((rots.clone(), vec![pack[0]])),
                 }
             }
+            // The claims pack by pack in commitment order, per rotation all members: a pack's
+            // claims at one rotation are contiguous (a verifier can fold them in a loop).
+            queries = key_packs
+                .iter()
+                .chain(rounds.iter().flatten())
+                .flat_map(|pack| {
+                    let rots = rotations.get(&pack[0]).map(Vec::as_slice).unwrap_or(&[]);
+                    rots.iter().flat_map(move |&r| pack.iter().map(move |&m| (m, r)))
+                })
+                .collect();
             (key_packs, rounds)
         };
         let shape = Self {
@@ -187,12 +201,20 @@ impl ProofShape {
             rounds,
             members,
         };
-        debug_assert_eq!(shape.opened_queries(), shape.queries, "every query is opened exactly once");
+        debug_assert_eq!(shape.opened_queries(), shape.sorted_queries(), "every query is opened exactly once");
         shape
     }
 
-    /// Every `(polynomial, rotation)` the groups open, in query order: must equal
-    /// [`ProofShape::queries`] (a query left out of every group would be an unchecked claim).
+    /// [`ProofShape::queries`], sorted.
+    pub fn sorted_queries(&self) -> Vec<(Poly, i32)> {
+        let mut queries = self.queries.clone();
+        queries.sort();
+        queries
+    }
+
+    /// Every `(polynomial, rotation)` the groups open, sorted: must equal
+    /// [`ProofShape::sorted_queries`], each once (a query left out of every group would be an
+    /// unchecked claim).
     pub fn opened_queries(&self) -> Vec<(Poly, i32)> {
         let mut opened: Vec<(Poly, i32)> = self
             .groups
