@@ -233,6 +233,16 @@ fn packed_keys_round_trip_and_their_options_are_checked() {
         Err(PkError::CommitmentMismatch { what }) => assert!(what.starts_with("packed key commitment"), "{what}"),
         other => panic!("expected a packed commitment mismatch, got {other:?}"),
     }
+    // Two SRS powers swapped at the end (valid points, used by W and W' but by no key pack
+    // narrower than the widest pack) are found by the powers' pairing check.
+    let mut pk_bytes = pk.to_bytes();
+    let end = pk_bytes.len();
+    let (a, b) = (end - 64, end - 128);
+    let last = pk_bytes[a..end].to_vec();
+    pk_bytes.copy_within(b..a, a);
+    pk_bytes[b..a].copy_from_slice(&last);
+    let err = ProvingKey::from_bytes(&pk_bytes).unwrap_err();
+    assert!(matches!(err, PkError::SrsInconsistent), "{err}");
 }
 
 #[test]

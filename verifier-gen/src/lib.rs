@@ -21,17 +21,14 @@
 //! **Packed keys** (`KeygenConfig::packing` > 1, see `rebuttal_prover::plonk::proof`, "Packed
 //! commitments"): the proof and the key hold one commitment per pack of polynomials, so the MSM
 //! takes one ecMul per pack; the SHPLONK scalars are those of `verify.rs` for packs (vanishing
-//! factors `u^t − ω^rot·x`, member evaluations weighted by `u^j`, interpolation at `u^t`),
-//! written as straight-line code. The loop form ([`MsmCode::Loop`]) is not generated for them
-//! ([`GenerateError::Unsupported`]): it walks runs of polynomials whose evaluations lie next to
-//! each other, which a pack's members need not, and it only pays off for hundreds of
-//! commitments, which packing removes. The key may still go to a key contract or key helpers,
-//! and the constraints to helpers. What stays in the verifier is the straight-line sum of every
-//! opened polynomial's evaluations (a `mulmod` and an `addmod`, ~15 bytes, per evaluation), so
-//! packed keys fit up to a width of about 250 columns (tests/size.rs: 200 fit, 300 do not);
-//! beyond it [`generate`] returns [`GenerateError::Unsupported`], and such a circuit takes a key
-//! without packing. Without packing the output is what it was before packing existed, byte for
-//! byte.
+//! factors `u^t − ω^rot·x`, member evaluations weighted by `u^j`, interpolation at `u^t`). They
+//! take every layout unpacked keys take: straight-line code sums every opened polynomial's
+//! evaluations inline (a `mulmod` and an `addmod`, ~15 bytes, per evaluation), which fits up to
+//! a width of about 250 columns; beyond it the loop form walks runs of packs and folds each
+//! pack's claims at a rotation (contiguous in the proof) by Horner's rule in an inner loop,
+//! ~90 gas more per evaluation than straight-line code (measured on tests/size.rs's wide
+//! circuits at 48 and 96 columns). Without packing the output is what it was before packing
+//! existed, byte for byte.
 //!
 //! **Failure reverts**: the function returns `true` or reverts with a custom error
 //! ([`RevertReason`]); it never returns `false`, so a dispute contract that forgets to check the
@@ -43,15 +40,15 @@
 //! zero inverse.
 //!
 //! **Size**: every contract fits EIP-170 (24,576 deployed bytes) and EIP-3860 (49,152 bytes of
-//! creation code), for circuits of any width without packing (for packed keys see above). What
-//! grows with the circuit is moved out of the straight-line code only where it would not fit
-//! ([`generate`] picks the cheapest [`Layout`] that does; small circuits keep the single
-//! contract and its gas):
+//! creation code), for circuits of any width, packed or not. What grows with the circuit is
+//! moved out of the straight-line code only where it would not fit ([`generate`] picks the
+//! cheapest [`Layout`] that does; small circuits keep the single contract and its gas):
 //!
-//! - the per-commitment SHPLONK work ([`MsmCode::Loop`]): a loop over *runs* of polynomials
-//!   whose commitments and evaluations lie next to each other in the proof (one Yul call per
-//!   run, so a few per rotation set), ~120 gas more per commitment than straight-line code;
-//!   point and scalar checks, the transcript and instance handling were loops already;
+//! - the per-commitment SHPLONK work ([`MsmCode::Loop`]): a loop over *runs* of commitments
+//!   (polynomials, or packs) whose commitments and evaluations lie next to each other in the
+//!   proof (one Yul call per run, so a few per rotation set), ~120 gas more per commitment than
+//!   straight-line code (for packs ~90 more per evaluation); point and scalar checks, the
+//!   transcript and instance handling were loops already;
 //! - the verifying key's points: in a Solidity contract the constructor deploys
 //!   ([`KeyPlacement::Separate`], from [`SEPARATE_KEY_FROM`] points), or for larger keys in
 //!   bytecode helpers of up to [`KEY_POINTS_PER_HELPER`] points ([`KeyPlacement::Helpers`]);
@@ -113,9 +110,9 @@ pub enum GenerateError {
     /// The key contradicts itself (a bug, or a corrupted key).
     #[error("verifying key is internally inconsistent: {0}")]
     Inconsistent(String),
-    /// A limit of the generator: more than 256 distinct opening points in the loop form, the
-    /// loop form asked for a packed key, one constraint whose code alone exceeds a contract, or
-    /// no layout that fits EIP-170.
+    /// A limit of the generator: more than 256 distinct opening points (with packing, vanishing
+    /// factors `u^t − ω^rot·x`) in the loop form, one constraint whose code alone exceeds a
+    /// contract, or no layout that fits EIP-170.
     #[error("this verifying key is beyond what the generator supports: {0}")]
     Unsupported(String),
     /// The final generation pass wrote a call to helper `index` but reserved no memory slot for
@@ -170,9 +167,11 @@ pub enum KeyPlacement {
 pub enum MsmCode {
     /// Straight-line code, ~55 deployed bytes per opened polynomial: cheapest in gas.
     StraightLine,
-    /// A loop over runs of polynomials that sit next to each other in the proof (one call
-    /// per run): the code grows with the rotation sets and runs, not with the columns; about
-    /// 120 gas more per opened polynomial (tests/size.rs; BENCHMARKS.md).
+    /// A loop over runs of commitments (polynomials, or with packing packs) that sit next to
+    /// each other in the proof (one call per run): the code grows with the rotation sets and
+    /// runs, not with the columns; about 120 gas more per commitment (tests/size.rs;
+    /// BENCHMARKS.md), and with packing about 90 more per evaluation (each pack's members are
+    /// folded in an inner loop).
     Loop,
 }
 
@@ -349,15 +348,11 @@ impl GeneratedVerifier {
 ///    ~110 per opened polynomial);
 /// 3. the loop form with the constraints in helpers, and then with the key in helpers too.
 ///
-/// For a packed key (`KeygenConfig::packing` > 1) only straight-line layouts are tried (see the
-/// crate docs): the one contract, then the constraints in helpers, then the key in helpers too.
-///
 /// The verifier's size is estimated from its Yul ([`GeneratedVerifier::estimated_size`],
 /// within a few percent of solc's on the generated code) with a 5 % margin; helpers are
 /// assembled here, so their sizes are exact.
 pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
     let commitments = key_commitments(vk);
-    let packed = vk.packing() > 1;
     let key = if commitments < SEPARATE_KEY_FROM {
         KeyPlacement::Inline
     } else if commitments < SEPARATE_KEY_MAX {
@@ -375,35 +370,24 @@ pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
         layout(MsmCode::Loop, ConstraintPlacement::Inline),
     ]
     .into_iter()
-    .filter(|l| !(packed && l.msm == MsmCode::Loop))
     .map(|l| generate_with(vk, l))
     .collect::<Result<Vec<_>, _>>()?
     .into_iter()
     .filter(fits)
     .collect();
-    second.sort_by_key(extra_gas);
+    second.sort_by_key(|g| extra_gas(g, vk.packing() > 1));
     if let Some(best) = second.into_iter().next() {
         return Ok(best);
     }
-    // A packed key has no loop form: its last resort is straight-line code with everything the
-    // helpers can take.
-    let last = if packed { MsmCode::StraightLine } else { MsmCode::Loop };
     let third = [
         layout(MsmCode::Loop, ConstraintPlacement::Helpers),
-        Layout { msm: last, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
+        Layout { msm: MsmCode::Loop, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
     ];
-    for l in third.into_iter().filter(|l| !(packed && l.msm == MsmCode::Loop)) {
+    for l in third {
         let g = generate_with(vk, l)?;
         if fits(&g) {
             return Ok(g);
         }
-    }
-    if packed {
-        return Err(GenerateError::Unsupported(format!(
-            "no straight-line layout keeps the verifier of this packed key within EIP-170 ({} \
-             evaluations; packed keys have no loop form): generate this circuit's key without packing",
-            rebuttal_prover::plonk::proof::ProofShape::new(vk.extended(), vk.k()).queries.len()
-        )));
     }
     Err(GenerateError::Unsupported("no layout keeps the verifier within EIP-170".into()))
 }
@@ -419,12 +403,16 @@ fn fits(g: &GeneratedVerifier) -> bool {
 }
 
 /// The gas a layout adds over straight-line code with the constraints inline (measured on
-/// tests/size.rs's circuits; only used to order the candidates).
-fn extra_gas(g: &GeneratedVerifier) -> usize {
+/// tests/size.rs's circuits; only used to order the candidates). With a `packed` key the loop
+/// form also folds every evaluation in an inner loop: ~90 gas each.
+fn extra_gas(g: &GeneratedVerifier, packed: bool) -> usize {
     let constraint_helpers = g.helpers.iter().filter(|h| matches!(h.role, HelperRole::Constraints { .. })).count();
     let looped = match g.layout.msm {
         MsmCode::StraightLine => 0,
-        MsmCode::Loop => 3_500 + 110 * (g.proof_commitments + g.vk_commitments),
+        MsmCode::Loop => {
+            let evaluations = (g.proof_len - 64 * g.proof_commitments) / 32;
+            3_500 + 110 * (g.proof_commitments + g.vk_commitments) + if packed { 90 * evaluations } else { 0 }
+        }
     };
     3_000 * constraint_helpers + looped
 }
@@ -434,14 +422,10 @@ pub fn choose_layout(vk: &VerifyingKey) -> Result<Layout, GenerateError> {
     Ok(generate(vk)?.layout)
 }
 
-/// Generates the Solidity verifier of `vk` laid out as asked. A packed key
-/// (`KeygenConfig::packing` > 1) with [`MsmCode::Loop`] is [`GenerateError::Unsupported`]
-/// (see the crate docs).
+/// Generates the Solidity verifier of `vk` laid out as asked (any layout, packed key or not;
+/// whether it fits EIP-170 is for the caller to check, as [`generate`] does).
 pub fn generate_with(vk: &VerifyingKey, layout: impl Into<Layout>) -> Result<GeneratedVerifier, GenerateError> {
     let layout = layout.into();
-    if layout.msm == MsmCode::Loop && vk.packing() > 1 {
-        return Err(loop_form_of_packed_key(vk.packing()));
-    }
     let slots = helper_slots(vk, layout)?;
     let mut plan = plan::Plan::new(vk, plan::Pass::Final { slots })?;
     let out = emit::solidity(&mut plan, layout)?;
@@ -458,14 +442,6 @@ pub fn generate_with(vk: &VerifyingKey, layout: impl Into<Layout>) -> Result<Gen
         proof_commitments: plan.shape.num_points(),
         vk_commitments: key_commitments(vk),
     })
-}
-
-/// The error for the loop form asked of a key with `packing` polynomials per commitment.
-pub(crate) fn loop_form_of_packed_key(packing: usize) -> GenerateError {
-    GenerateError::Unsupported(format!(
-        "the loop form of SHPLONK does not take packed commitments (this key packs up to {packing} \
-         polynomials per commitment); use MsmCode::StraightLine"
-    ))
 }
 
 /// How many helper address slots the final pass of `layout` reserves: sizing passes until the

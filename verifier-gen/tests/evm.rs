@@ -518,17 +518,36 @@ fn packed_keys_verify_for_less_gas() {
     }
 }
 
+/// Packed keys in every kind of layout, forced: the loop form (`packRun`, `keyPackRun`: one
+/// MSM term per pack, its members folded by Horner's rule in u) with the key inline, in the key
+/// contract and in key helpers, the constraints inline and in helpers; and the straight-line
+/// form with the key and the constraints moved out. On two instance columns and zero-knowledge
+/// (memory_zk_packed), three phases with challenges (rlc_packed), and key packs and several
+/// rounds' packs with one instance column (wide_public_packed, the loop form only), every proof
+/// element flipped.
 #[test]
-fn packed_keys_in_every_straight_line_layout_agree_and_refuse_the_loop_form() {
-    use rebuttal_verifier_gen::{ConstraintPlacement, GenerateError, KeyPlacement, Layout, MsmCode, generate_with};
-    // The key contract, key helpers and constraint helpers, forced on packed keys: two instance
-    // columns and zero-knowledge (memory_zk_packed), three phases with challenges (rlc_packed).
-    let key_placements = [KeyPlacement::Separate, KeyPlacement::Helpers];
-    let constraints = [ConstraintPlacement::Inline, ConstraintPlacement::Helpers];
-    for name in ["memory_zk_packed", "rlc_packed"] {
+fn packed_keys_in_every_layout_agree_with_the_rust_verifier() {
+    use rebuttal_verifier_gen::{ConstraintPlacement, KeyPlacement, Layout, MsmCode, generate_with};
+    let layout = |msm, key, constraints| Layout { msm, key, constraints };
+    let (loop_form, straight) = (MsmCode::Loop, MsmCode::StraightLine);
+    let (inline, contract, helpers) = (KeyPlacement::Inline, KeyPlacement::Separate, KeyPlacement::Helpers);
+    let (here, out) = (ConstraintPlacement::Inline, ConstraintPlacement::Helpers);
+    let loops = [
+        layout(loop_form, inline, here),
+        layout(loop_form, contract, out),
+        layout(loop_form, helpers, here),
+        layout(loop_form, helpers, out),
+    ];
+    let straight_lines = [
+        layout(straight, contract, here),
+        layout(straight, contract, out),
+        layout(straight, helpers, here),
+        layout(straight, helpers, out),
+    ];
+    for name in ["memory_zk_packed", "rlc_packed", "wide_public_packed"] {
         let (f, _) = by_name(name);
-        for (key, constraints) in key_placements.into_iter().flat_map(|k| constraints.map(|c| (k, c))) {
-            let layout = Layout { msm: MsmCode::StraightLine, key, constraints };
+        let straight_lines = if name == "wide_public_packed" { &[][..] } else { &straight_lines[..] };
+        for &layout in loops.iter().chain(straight_lines) {
             let generated = generate_with(&f.vk, layout).unwrap();
             let c = compile_verifier(&generated);
             let mut evm = Evm::new();
@@ -540,15 +559,6 @@ fn packed_keys_in_every_straight_line_layout_agree_and_refuse_the_loop_form() {
                 let mut p = f.proof.clone();
                 p[off + len - 1] ^= 1;
                 assert!(agree(f, &mut d, &p, &f.instances, &case(&format!("flip at {off}"))).is_err());
-            }
-        }
-        for key in [KeyPlacement::Inline, KeyPlacement::Separate, KeyPlacement::Helpers] {
-            for constraints in constraints {
-                let layout = Layout { msm: MsmCode::Loop, key, constraints };
-                assert!(
-                    matches!(generate_with(&f.vk, layout), Err(GenerateError::Unsupported(_))),
-                    "{name}: {layout} generated for a packed key"
-                );
             }
         }
     }

@@ -14,8 +14,8 @@ use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config};
 use rebuttal_prover::srs::Srs;
 use rebuttal_verifier_gen::abi::{HELPER_CODE_MISMATCH, selector, word};
 use rebuttal_verifier_gen::{
-    ConstraintPlacement, GenerateError, HelperRole, KeyPlacement, Layout, MsmCode, SEPARATE_KEY_FROM, encode_calldata,
-    generate, generate_with,
+    ConstraintPlacement, HelperRole, KeyPlacement, Layout, MsmCode, SEPARATE_KEY_FROM, encode_calldata, generate,
+    generate_with,
 };
 
 /// Every contract of a generated verifier: `name bytes` for the table.
@@ -141,11 +141,12 @@ fn wide_circuits_fit_eip170_and_agree_with_rust() {
     assert!(g500.helpers.iter().filter(|h| matches!(h.role, HelperRole::KeyMsm { .. })).count() >= 2);
 }
 
-/// Packed keys have no loop form: up to about 250 columns straight-line code fits, with the
-/// constraints in helpers where they do not (200 columns); beyond, `generate` says so with an
-/// error rather than a verifier that does not deploy (300 columns).
+/// Packed keys of any width fit too: up to about 250 columns in straight-line code (200 with
+/// the constraints in helpers), beyond it in the loop form (`packRun`: one MSM term per pack,
+/// its claims folded by Horner's rule in u), with the key and constraints out of the verifier
+/// as the width asks.
 #[test]
-fn packed_wide_circuits_fit_in_straight_line_code_up_to_a_width() {
+fn packed_wide_circuits_fit_eip170_and_agree_with_rust() {
     println!(
         "| advice = gates | lookups | proof commitments | VK commitments | constraints | layout | deployed bytes (verifier estimated) | gas total | execution | call data | generate / solc |"
     );
@@ -155,12 +156,12 @@ fn packed_wide_circuits_fit_in_straight_line_code_up_to_a_width() {
     let (_, g200) = wide_circuit_fits_and_agrees(200, 24, PACKED);
     assert_eq!(g200.layout.msm, MsmCode::StraightLine);
     assert!(g200.helpers.iter().any(|h| matches!(h.role, HelperRole::Constraints { .. })));
-    // Too wide for straight-line code: a clear error (the key alone shows it, nothing proven).
-    let circuit = Wide { width: 300, gates: 300, lookups: 36, public: true };
-    let srs = Srs::unsafe_setup(9, 7).unwrap();
-    let pk = keygen_with_config(&srs, &circuit, 6, &CpuBackend, PACKED).unwrap();
-    let e = generate(pk.vk()).unwrap_err();
-    assert!(matches!(&e, GenerateError::Unsupported(m) if m.contains("packed")), "{e}");
+    // Too wide for straight-line code (~15 bytes per evaluation): the loop form.
+    let (_, g300) = wide_circuit_fits_and_agrees(300, 36, PACKED);
+    assert_eq!(g300.layout.msm, MsmCode::Loop);
+    let (_, g500) = wide_circuit_fits_and_agrees(500, 48, PACKED);
+    assert_eq!(g500.layout.msm, MsmCode::Loop);
+    assert!(g500.helpers.iter().any(|h| matches!(h.role, HelperRole::Constraints { .. })));
 }
 
 #[test]
@@ -198,22 +199,22 @@ fn a_wrong_helper_is_refused() {
 }
 
 /// The keccak circuit at its smallest domain (one keccak-f: 2-bit chunks, k = 9, ~2,660 advice
-/// columns): proven, its verifier generated, compiled, deployed and run. Slow (a minute or
-/// more), so not part of the default run: `cargo test -p rebuttal-verifier-gen --test size
-/// keccak -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn keccak_verifier_at_its_smallest_k() {
+/// columns) with the key `config` makes: proven, its verifier generated, compiled, deployed and
+/// run, a flipped evaluation rejected as the Rust verifier rejects it. Returns the gas of a
+/// valid proof.
+fn keccak_at_its_smallest_k(config: KeygenConfig) -> u64 {
     use rebuttal_circuits::keccak::KeccakCircuit;
     use rebuttal_prover::circuit::Circuit;
-    use rebuttal_prover::plonk::{keygen, prove, verify};
+    use rebuttal_prover::plonk::{prove, verify};
     use std::time::Instant;
 
     let circuit = KeccakCircuit::new(vec![b"rebuttal".to_vec()]).unwrap();
     let k = circuit.k();
     let t = Instant::now();
-    let srs = Srs::unsafe_setup(k, 7).unwrap();
-    let pk = keygen(&srs, &circuit, k, &CpuBackend).unwrap();
+    // Packing p commits polynomials of degree below p·n: the SRS holds that many powers.
+    let extra = config.packing.max(1).next_power_of_two().trailing_zeros();
+    let srs = Srs::unsafe_setup(k + extra, 7).unwrap();
+    let pk = keygen_with_config(&srs, &circuit, k, &CpuBackend, config).unwrap();
     let proof = prove(&pk, &circuit, &CpuBackend).unwrap();
     let instances = circuit.instances();
     verify(pk.vk(), &instances, &proof).unwrap();
@@ -235,8 +236,9 @@ fn keccak_verifier_at_its_smallest_k() {
     let r = assert_agree(pk.vk(), &mut evm, at, &bad, &instances, "keccak, flipped evaluation");
     assert!(r.is_err());
     let cd = calldata_gas(&data);
+    let key = if config.packing > 1 { format!("packed ({})", config.packing) } else { "plain".into() };
     println!(
-        "keccak, k = {k}, {}-bit chunks: {} proof commitments, {} key commitments, {} constraints, proof {} bytes",
+        "keccak, k = {k}, {}-bit chunks, {key} key: {} proof commitments, {} key commitments, {} constraints, proof {} bytes",
         circuit.chunk_bits(),
         g.proof_commitments,
         g.vk_commitments,
@@ -246,6 +248,25 @@ fn keccak_verifier_at_its_smallest_k() {
     println!("layout: {}; source {} bytes; contracts: {}", g.layout, g.source.len(), sizes(&g, &c));
     println!("gas {gas} (execution {}, call data {cd})", gas - 21_000 - cd);
     println!("keygen + prove + verify {prove_time:.1?}; generate {generate_time:.1?}; solc {compile_time:.1?}");
+    gas
+}
+
+/// [`keccak_at_its_smallest_k`] with a plain key: ~31 M gas, above EIP-7825's per-transaction
+/// cap. Not part of the default run: `cargo test -p rebuttal-verifier-gen --test size keccak --
+/// --include-ignored --nocapture --test-threads 1` prints it next to the packed key's.
+#[test]
+#[ignore]
+fn keccak_verifier_at_its_smallest_k() {
+    keccak_at_its_smallest_k(KeygenConfig::default());
+}
+
+/// [`keccak_at_its_smallest_k`] with a key packing up to 8 polynomials per commitment (the loop
+/// form over packs, constraints in helpers): the verification fits one transaction under
+/// EIP-7825's cap of 2^24 gas, which the plain key's does not (~20 s).
+#[test]
+fn packed_keccak_verifier_at_its_smallest_k() {
+    let gas = keccak_at_its_smallest_k(PACKED);
+    assert!(gas < 1 << 24, "{gas} gas: above EIP-7825's per-transaction cap");
 }
 
 /// The loop form against straight-line code on the same circuits: gas per commitment and

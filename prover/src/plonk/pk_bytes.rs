@@ -48,6 +48,8 @@ pub enum PkError {
     CommitmentMismatch { what: String },
     #[error("{extra} bytes follow the proving key")]
     TrailingBytes { extra: usize },
+    #[error("the proving key's SRS powers are not successive powers of the verifying key's τ")]
+    SrsInconsistent,
     #[error(transparent)]
     Backend(#[from] BackendError),
 }
@@ -149,8 +151,30 @@ impl ProvingKey {
                 return Err(PkError::CommitmentMismatch { what: format!("packed key commitment {i}") });
             }
         }
+        check_powers(&srs_powers, &vk)?;
         let srs_lagrange =
             if shape.packing > 1 { Arc::from([]) } else { lagrange_basis(&srs_powers[..n], &domain).into() };
         Ok(ProvingKey { vk, fixed_coeffs, fixed_values, srs_powers: Arc::from(srs_powers), srs_lagrange })
     }
+}
+
+/// Checks that `powers` are `[τ^i]₁` for the τ of the verifying key's `[τ]₂`, all at once:
+/// `e(Σ r_i·P_{i+1}, [1]₂) = e(Σ r_i·P_i, [τ]₂)` with random `r_i`. The key commitments checked
+/// above cover only the powers the fixed columns use; the prover also commits with the others
+/// (quotient pieces, W, W', with packing up to the widest pack), and a wrong power there would
+/// give proofs that fail to verify.
+fn check_powers(powers: &[G1Affine], vk: &VerifyingKey) -> Result<(), PkError> {
+    use ff::Field;
+    use group::Curve;
+    use halo2curves::bn256::{Gt, multi_miller_loop};
+    use halo2curves::pairing::MillerLoopResult;
+    if powers.len() < 2 {
+        return Ok(());
+    }
+    let mut rng = rand_core::OsRng;
+    let r: Vec<Fr> = (0..powers.len() - 1).map(|_| Fr::random(&mut rng)).collect();
+    let shifted = crate::backend::cpu::cpu_msm(&r, &powers[1..]).to_affine();
+    let neg_base = (-crate::backend::cpu::cpu_msm(&r, &powers[..powers.len() - 1])).to_affine();
+    let result = multi_miller_loop(&[(&shifted, &vk.g2), (&neg_base, &vk.tau_g2)]).final_exponentiation();
+    if result == Gt::identity() { Ok(()) } else { Err(PkError::SrsInconsistent) }
 }

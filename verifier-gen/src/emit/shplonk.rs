@@ -2,15 +2,16 @@
 //! key out of line partly in the key contract or helpers), the pairing; and the key contract.
 //!
 //! Two forms of the per-commitment work ([`MsmCode`]): straight-line code (cheapest in gas,
-//! ~55 bytes per opened polynomial), or loops over runs of polynomials that lie next to each
+//! ~55 bytes per opened polynomial), or loops over runs of commitments that lie next to each
 //! other in the proof, so the code grows with the rotation sets and runs, not with the columns.
 //!
-//! Packed keys (`ProofShape::packing` > 1) take the straight-line form only (the crate docs say
-//! why): one MSM term per pack, its members' evaluations combined as `Σ_j u^j·f_j` (Horner's
-//! rule), the vanishing factors `u^t − ω^rot·x` per label `(t, rot)` and the interpolation at
-//! `u^t`. With t = 1 every step builds exactly the DAG of plain SHPLONK.
-
-use std::collections::BTreeSet;
+//! Packed keys (`ProofShape::packing` > 1) take either form: one MSM term per pack, its
+//! members' evaluations combined as `Σ_j u^j·f_j` (Horner's rule), the vanishing factors
+//! `u^t − ω^rot·x` per label `(t, rot)` and the interpolation at `u^t`. The loop form walks
+//! runs of packs (`packRun`, `keyPackRun`), which works because a packed proof orders its
+//! claims pack by pack and, within a pack, rotation by rotation with every member: a pack's
+//! claims at one rotation are contiguous. With t = 1 every step builds exactly the code of
+//! plain SHPLONK, and without packing the loop form is the one unpacked keys always had.
 
 use ff::Field;
 use rebuttal_prover::arith::{Fr, G1Affine};
@@ -239,9 +240,10 @@ fn straight_line(
     Ok(key_points)
 }
 
-/// A run of polynomials of one group whose commitments and evaluations are consecutive in the
-/// proof: `count` of them, commitments from call-data offset `commitment` (0: key points, whose
-/// scalars go to the next key slots), evaluations from `evals`.
+/// A run of commitments of one group (polynomials, or packs of `t` members with packing) whose
+/// commitments and evaluations are consecutive in the proof: `count` of them, commitments from
+/// call-data offset `commitment` (0: key points, whose scalars go to the next key slots),
+/// evaluations from `evals` (`m·t` words per commitment).
 struct Run {
     count: usize,
     commitment: usize,
@@ -249,35 +251,32 @@ struct Run {
 }
 
 /// Loop form: per group, straight-line code for its scale and interpolation, and one call per
-/// run of the Yul function `shplonkRun` ([`loop_functions`]) for its polynomials.
+/// run of the Yul functions of [`loop_functions`] for its commitments: `pointRun`/`keyRun`
+/// without packing, `packRun`/`keyPackRun` (which fold a pack's members by Horner's rule in u)
+/// with it.
 fn looped(
     p: &mut Plan<'_>,
     c: &mut Code,
     key: KeyPlacement,
     helpers: &mut Vec<HelperContract>,
 ) -> Result<Vec<G1Affine>, GenerateError> {
-    // `generate_with` refuses this first; the runs below assume one polynomial per commitment.
-    if p.shape.packing > 1 {
-        return Err(crate::loop_form_of_packed_key(p.shape.packing));
+    let packed = p.shape.packing > 1;
+    // The vanishing factors' labels (t, rot), one d slot each: without packing t = 1 and these
+    // are the opened rotations in order, the d_t of plain SHPLONK.
+    let labels = p.shape.opening_labels();
+    if labels.len() > 256 {
+        let what = if packed { "distinct vanishing factors u^t − ω^rot·x" } else { "distinct opening points" };
+        return Err(GenerateError::Unsupported(format!("{} {what} (the loop form handles up to 256)", labels.len())));
     }
-    let all: Vec<i32> = p
-        .shape
-        .groups
-        .iter()
-        .flat_map(|(rots, _)| rots.iter().copied())
-        .collect::<BTreeSet<i32>>()
-        .into_iter()
-        .collect();
-    if all.len() > 256 {
-        return Err(GenerateError::Unsupported(format!(
-            "{} distinct opening points (the loop form handles up to 256)",
-            all.len()
-        )));
-    }
-    let index = |rot: i32| all.iter().position(|&r| r == rot).unwrap_or(0);
+    let index = |label: (usize, i32)| {
+        labels
+            .iter()
+            .position(|&l| l == label)
+            .ok_or_else(|| GenerateError::Inconsistent(format!("no vanishing factor for {label:?}")))
+    };
     let max_m = p.shape.groups.iter().map(|(rots, _)| rots.len()).max().unwrap_or(1);
     let d_base = p.mem.end();
-    p.mem.bump_to(d_base + 32 * all.len());
+    p.mem.bump_to(d_base + 32 * labels.len());
     let vals = p.mem.end();
     p.mem.bump_to(vals + 32 * max_m);
     let slots = LoopSlots { d: d_base, vals, scale: p.mem.slot(), x1_power: p.mem.slot(), key_next: p.mem.slot() };
@@ -289,35 +288,66 @@ fn looped(
     c.line("");
     c.comment("verify.rs SHPLONK, as loops: F + u·W' accumulates at ACC, starting from the identity.");
     c.comment("d_t = u − ω^t·x for every opening point t, in rotation order (Z_T(u) = Π d_t).");
+    if packed {
+        c.comment("Packed: one d per label (t, rot), u^t − ω^rot·x for packs of t members, labels sorted.");
+    }
     c.line(format!("mstore({}, 0)", addr(ACC)));
     c.line(format!("mstore({}, 0)", addr(ACC + 32)));
-    for (i, &rot) in all.iter().enumerate() {
-        c.line(format!(
-            "mstore({}, addmod(mload({}), sub(r, mload({})), r)) // rotation {rot}",
-            addr(slots.d + 32 * i),
-            addr(p.u),
-            addr(p.point[&rot])
-        ));
+    let mut powers = Dag::new();
+    let u = powers.memory(p.u);
+    let mut wide: Vec<(Id, usize)> = Vec::new();
+    for (i, &(t, rot)) in labels.iter().enumerate() {
+        if t == 1 {
+            c.line(format!(
+                "mstore({}, addmod(mload({}), sub(r, mload({})), r)) // rotation {rot}",
+                addr(slots.d + 32 * i),
+                addr(p.u),
+                addr(p.point[&rot])
+            ));
+        } else {
+            // u^t by square-and-multiply, shared between the labels of one t.
+            let u_t = power(&mut powers, u, t);
+            let pt = powers.memory(p.point[&rot]);
+            wide.push((powers.sub(u_t, pt), slots.d + 32 * i));
+        }
+    }
+    if !wide.is_empty() {
+        let temps = p.mem.end();
+        let used = powers.emit(&wide, temps, c);
+        p.reserve(temps, used);
     }
     c.line(format!("mstore({}, 1)", addr(x2_power)));
     c.line(format!("mstore({}, 0)", addr(g_sum)));
     c.line(format!("mstore({}, {})", addr(slots.key_next), addr(key_base)));
     let mut key_points: Vec<G1Affine> = Vec::new();
     let groups = p.shape.groups.clone();
-    for (s, (rots, polys)) in groups.iter().enumerate() {
+    for (s, (rots, heads)) in groups.iter().enumerate() {
         let m = rots.len();
+        // Every commitment of the group has `t` members (1 without packing).
+        let t = p.shape.group_packing(s);
         let mut runs: Vec<Run> = Vec::new();
-        for poly in polys {
+        for head in heads {
+            let members = p.shape.members(*head);
+            if members.len() != t {
+                return Err(GenerateError::Inconsistent(format!(
+                    "{head:?} has {} members in a group of packs of {t}",
+                    members.len()
+                )));
+            }
             let e = *p
                 .eval_cd
-                .get(&(*poly, rots[0]))
-                .ok_or_else(|| GenerateError::Inconsistent(format!("{poly:?} at {} is not opened", rots[0])))?;
+                .get(&(*head, rots[0]))
+                .ok_or_else(|| GenerateError::Inconsistent(format!("{head:?} at {} is not opened", rots[0])))?;
+            // The functions walk a commitment's m·t claims in proof order: rotation by rotation,
+            // every member (member 0 first) at each.
             for (j, &rot) in rots.iter().enumerate() {
-                if p.eval_cd.get(&(*poly, rot)) != Some(&(e + 32 * j)) {
-                    return Err(GenerateError::Inconsistent(format!("{poly:?}'s evaluations are not consecutive")));
+                for (i, member) in members.iter().enumerate() {
+                    if p.eval_cd.get(&(*member, rot)) != Some(&(e + 32 * (t * j + i))) {
+                        return Err(GenerateError::Inconsistent(format!("{head:?}'s evaluations are not consecutive")));
+                    }
                 }
             }
-            let cd = match commitment_of(p, poly)? {
+            let cd = match commitment_of(p, head)? {
                 Commitment::Proof(cd) => cd,
                 Commitment::Vk(point) => {
                     key_points.push(point);
@@ -328,7 +358,7 @@ fn looped(
                 Some(run)
                     if (run.commitment == 0) == (cd == 0)
                         && (cd == 0 || cd == run.commitment + 64 * run.count)
-                        && e == run.evals + 32 * m * run.count =>
+                        && e == run.evals + 32 * m * t * run.count =>
                 {
                     run.count += 1
                 }
@@ -336,12 +366,16 @@ fn looped(
             }
         }
         let mut mask = [0u8; 32];
-        for (i, rot) in all.iter().enumerate() {
-            if !rots.contains(rot) {
+        for (i, &(lt, rot)) in labels.iter().enumerate() {
+            if !(lt == t && rots.contains(&rot)) {
                 mask[31 - i / 8] |= 1 << (i % 8);
             }
         }
-        c.comment(format!("group {s}: rotations {rots:?}, {} polynomials in {} runs.", polys.len(), runs.len()));
+        if packed {
+            c.comment(format!("group {s}: rotations {rots:?}, {} packs of {t} in {} runs.", heads.len(), runs.len()));
+        } else {
+            c.comment(format!("group {s}: rotations {rots:?}, {} polynomials in {} runs.", heads.len(), runs.len()));
+        }
         c.comment("scale = x2^s·Z_{T∖S}(u); the x1-weighted evaluation sums v_j start at 0.");
         c.line(format!(
             "mstore({}, mulmod(mload({}), zMask({}), r))",
@@ -352,14 +386,16 @@ fn looped(
         c.line(format!("mstore({}, 1)", addr(slots.x1_power)));
         c.line(format!("calldatacopy({}, calldatasize(), {})", addr(slots.vals), addr(32 * m)));
         for run in &runs {
-            if run.commitment == 0 {
-                c.line(format!("keyRun({}, {}, {m})", run.count, addr(run.evals)));
-            } else {
-                c.line(format!("pointRun({}, {}, {}, {m})", run.count, addr(run.commitment), addr(run.evals)));
+            match (run.commitment, packed) {
+                (0, false) => c.line(format!("keyRun({}, {}, {m})", run.count, addr(run.evals))),
+                (0, true) => c.line(format!("keyPackRun({}, {}, {m}, {t})", run.count, addr(run.evals))),
+                (cd, false) => c.line(format!("pointRun({}, {}, {}, {m})", run.count, addr(cd), addr(run.evals))),
+                (cd, true) => c.line(format!("packRun({}, {}, {}, {m}, {t})", run.count, addr(cd), addr(run.evals))),
             }
         }
         // r_s(u) = x^−(m−1)·Σ_j v_j·K_j·Π_{k≠j} d_k with K_j = 1/Π_{k≠j}(ω^j − ω^k), by the
-        // recurrence T_j = T_{j−1}·d_j + v_j·K_j·Π_{k<j} d_k (linear in m, no inversion).
+        // recurrence T_j = T_{j−1}·d_j + v_j·K_j·Π_{k<j} d_k (linear in m, no inversion). With
+        // packing the d_k are the group's u^t − ω^k·x: the interpolation is at u^t.
         c.comment("r_s(u), the interpolation of the v_j at the group's points, then g += scale·r_s(u).");
         let mut d = Dag::new();
         let one = d.constant(Fr::ONE);
@@ -372,7 +408,7 @@ fn looped(
                 rots.iter().filter(|&&rk| rk != rj).map(|&rk| wj - p.domain.rotate_omega(rk as i64)).product();
             let k = Option::<Fr>::from(den.invert())
                 .ok_or_else(|| GenerateError::Inconsistent(format!("repeated rotation in group {s}")))?;
-            let dj = d.memory(slots.d + 32 * index(rj));
+            let dj = d.memory(slots.d + 32 * index((t, rj))?);
             let v = d.memory(slots.vals + 32 * j);
             let k = d.constant(k);
             let term = d.mul(v, k);
@@ -397,7 +433,7 @@ fn looped(
         c.line(format!("mstore({}, mulmod(mload({}), mload({}), r))", addr(x2_power), addr(x2_power), addr(p.x2)));
     }
     let mut full = [0u8; 32];
-    for i in 0..all.len() {
+    for i in 0..labels.len() {
         full[31 - i / 8] |= 1 << (i % 8);
     }
     c.comment("W with −Z_T(u), W' with u.");
@@ -429,74 +465,17 @@ fn looped(
     Ok(key_points)
 }
 
-/// The Yul functions of the loop form (emitted only with it).
+/// The Yul functions of the loop form (emitted only with it): `pointRun` and `keyRun`, or for
+/// a packed key `packRun` and `keyPackRun`; then `zMask`.
 pub(super) fn loop_functions(p: &Plan<'_>, c: &mut Code) {
     let Some(s) = p.loop_slots else { return };
-    let failure = fail(RevertReason::PrecompileFailed);
+    let packed = p.shape.packing > 1;
     for key in [false, true] {
-        if key {
-            c.comment("SHPLONK, a run of `count` key polynomials of a group with `m` rotations: their scalars");
-            c.comment("scale·x1^i go to the next key slots, and v_j += x1^i·eval_j (evaluations from call data `e`).");
-            c.open("function keyRun(count, e, m)");
+        if packed {
+            pack_run_function(p, s, key, c);
         } else {
-            c.comment("SHPLONK, a run of `count` polynomials of a group with `m` rotations whose commitments lie");
-            c.comment("in the proof from call data `c`: ACC += scale·x1^i·C_i (ecMul 0x07 and ecAdd 0x06 written");
-            c.comment("out), and v_j += x1^i·eval_j (evaluations from call data `e`, m per polynomial).");
-            c.open("function pointRun(count, c, e, m)");
+            run_function(p, s, key, c);
         }
-        c.line(format!("let r := {R_HEX}"));
-        c.line(format!("let scale := mload({})", addr(s.scale)));
-        c.line(format!("let x1 := mload({})", addr(p.x1)));
-        c.line(format!("let x1p := mload({})", addr(s.x1_power)));
-        if key {
-            c.line(format!("let k := mload({})", addr(s.key_next)));
-        }
-        // The scalar, then the commitment's term; the evaluation sums differ by m.
-        let term = |c: &mut Code| {
-            if key {
-                c.line("mstore(k, mulmod(scale, x1p, r))");
-                c.line("k := add(k, 0x20)");
-            } else {
-                c.line("mstore(0x00, calldataload(c))");
-                c.line("mstore(0x20, calldataload(add(c, 0x20)))");
-                c.line("mstore(0x40, mulmod(scale, x1p, r))");
-                // Yul evaluates arguments right to left: the size check must follow the call.
-                c.line("let ok := staticcall(gas(), 0x07, 0x00, 0x60, 0x00, 0x40)");
-                c.line("ok := and(ok, eq(returndatasize(), 0x40))");
-                c.line(format!("mstore(0x40, mload({}))", addr(ACC)));
-                c.line(format!("mstore(0x60, mload({}))", addr(ACC + 32)));
-                c.line(format!("ok := and(ok, staticcall(gas(), 0x06, 0x00, 0x80, {}, 0x40))", addr(ACC)));
-                c.line("ok := and(ok, eq(returndatasize(), 0x40))");
-                c.line(format!("if iszero(ok) {{ {failure} }}"));
-                c.line("c := add(c, 0x40)");
-            }
-        };
-        c.open("switch m case 1");
-        c.line(format!("let v := mload({})", addr(s.vals)));
-        c.open("for { } count { count := sub(count, 1) }");
-        term(c);
-        c.line("v := addmod(v, mulmod(calldataload(e), x1p, r), r)");
-        c.line("e := add(e, 0x20)");
-        c.line("x1p := mulmod(x1p, x1, r)");
-        c.close();
-        c.line(format!("mstore({}, v)", addr(s.vals)));
-        c.close();
-        c.open("default");
-        c.line(format!("let vend := add({}, shl(5, m))", addr(s.vals)));
-        c.open("for { } count { count := sub(count, 1) }");
-        term(c);
-        c.open(format!("for {{ let v := {} }} lt(v, vend) {{ v := add(v, 0x20) }}", addr(s.vals)));
-        c.line("mstore(v, addmod(mload(v), mulmod(calldataload(e), x1p, r), r))");
-        c.line("e := add(e, 0x20)");
-        c.close();
-        c.line("x1p := mulmod(x1p, x1, r)");
-        c.close();
-        c.close();
-        c.line(format!("mstore({}, x1p)", addr(s.x1_power)));
-        if key {
-            c.line(format!("mstore({}, k)", addr(s.key_next)));
-        }
-        c.close();
     }
     c.comment("Π of the d_t (at consecutive slots) whose bit is set in `mask`, bit 0 first.");
     c.open("function zMask(mask) -> z");
@@ -504,6 +483,130 @@ pub(super) fn loop_functions(p: &Plan<'_>, c: &mut Code) {
     c.open(format!("for {{ let a := {} }} mask {{ mask := shr(1, mask) a := add(a, 0x20) }}", addr(s.d)));
     c.line(format!("if and(mask, 1) {{ z := mulmod(z, mload(a), {R_HEX}) }}"));
     c.close();
+    c.close();
+}
+
+/// A commitment's MSM term in a run function, `x1p` its power of x1: with `key`, its scalar
+/// `scale·x1p` to the next key slot `k`; else `ACC += scale·x1p·C` for the point at call data
+/// `c` (ecMul 0x07 and ecAdd 0x06 written out), and `c` moves to the next point.
+fn run_term(c: &mut Code, key: bool) {
+    if key {
+        c.line("mstore(k, mulmod(scale, x1p, r))");
+        c.line("k := add(k, 0x20)");
+    } else {
+        let failure = fail(RevertReason::PrecompileFailed);
+        c.line("mstore(0x00, calldataload(c))");
+        c.line("mstore(0x20, calldataload(add(c, 0x20)))");
+        c.line("mstore(0x40, mulmod(scale, x1p, r))");
+        // Yul evaluates arguments right to left: the size check must follow the call.
+        c.line("let ok := staticcall(gas(), 0x07, 0x00, 0x60, 0x00, 0x40)");
+        c.line("ok := and(ok, eq(returndatasize(), 0x40))");
+        c.line(format!("mstore(0x40, mload({}))", addr(ACC)));
+        c.line(format!("mstore(0x60, mload({}))", addr(ACC + 32)));
+        c.line(format!("ok := and(ok, staticcall(gas(), 0x06, 0x00, 0x80, {}, 0x40))", addr(ACC)));
+        c.line("ok := and(ok, eq(returndatasize(), 0x40))");
+        c.line(format!("if iszero(ok) {{ {failure} }}"));
+        c.line("c := add(c, 0x40)");
+    }
+}
+
+/// The loads every run function starts with: r, the group's scale, x1 and the next power of
+/// x1, and with `key` the next key slot.
+fn run_prologue(p: &Plan<'_>, s: LoopSlots, key: bool, c: &mut Code) {
+    c.line(format!("let r := {R_HEX}"));
+    c.line(format!("let scale := mload({})", addr(s.scale)));
+    c.line(format!("let x1 := mload({})", addr(p.x1)));
+    c.line(format!("let x1p := mload({})", addr(s.x1_power)));
+    if key {
+        c.line(format!("let k := mload({})", addr(s.key_next)));
+    }
+}
+
+/// What every run function ends with: the next power of x1 (and key slot) stored back.
+fn run_epilogue(s: LoopSlots, key: bool, c: &mut Code) {
+    c.line(format!("mstore({}, x1p)", addr(s.x1_power)));
+    if key {
+        c.line(format!("mstore({}, k)", addr(s.key_next)));
+    }
+}
+
+/// `pointRun` (or with `key`, `keyRun`): a run of unpacked polynomials.
+fn run_function(p: &Plan<'_>, s: LoopSlots, key: bool, c: &mut Code) {
+    if key {
+        c.comment("SHPLONK, a run of `count` key polynomials of a group with `m` rotations: their scalars");
+        c.comment("scale·x1^i go to the next key slots, and v_j += x1^i·eval_j (evaluations from call data `e`).");
+        c.open("function keyRun(count, e, m)");
+    } else {
+        c.comment("SHPLONK, a run of `count` polynomials of a group with `m` rotations whose commitments lie");
+        c.comment("in the proof from call data `c`: ACC += scale·x1^i·C_i (ecMul 0x07 and ecAdd 0x06 written");
+        c.comment("out), and v_j += x1^i·eval_j (evaluations from call data `e`, m per polynomial).");
+        c.open("function pointRun(count, c, e, m)");
+    }
+    run_prologue(p, s, key, c);
+    // The commitment's term, then the evaluation sums, which differ by m.
+    c.open("switch m case 1");
+    c.line(format!("let v := mload({})", addr(s.vals)));
+    c.open("for { } count { count := sub(count, 1) }");
+    run_term(c, key);
+    c.line("v := addmod(v, mulmod(calldataload(e), x1p, r), r)");
+    c.line("e := add(e, 0x20)");
+    c.line("x1p := mulmod(x1p, x1, r)");
+    c.close();
+    c.line(format!("mstore({}, v)", addr(s.vals)));
+    c.close();
+    c.open("default");
+    c.line(format!("let vend := add({}, shl(5, m))", addr(s.vals)));
+    c.open("for { } count { count := sub(count, 1) }");
+    run_term(c, key);
+    c.open(format!("for {{ let v := {} }} lt(v, vend) {{ v := add(v, 0x20) }}", addr(s.vals)));
+    c.line("mstore(v, addmod(mload(v), mulmod(calldataload(e), x1p, r), r))");
+    c.line("e := add(e, 0x20)");
+    c.close();
+    c.line("x1p := mulmod(x1p, x1, r)");
+    c.close();
+    c.close();
+    run_epilogue(s, key, c);
+    c.close();
+}
+
+/// `packRun` (or with `key`, `keyPackRun`): a run of packs of `t` members. Per pack one MSM
+/// term, and per rotation j its t claims (contiguous, member 0 first) folded as
+/// `Σ_i u^i·eval_i` by Horner's rule from member t − 1, then `v_j += x1^c·fold`: the values
+/// verify.rs interpolates at u^t.
+fn pack_run_function(p: &Plan<'_>, s: LoopSlots, key: bool, c: &mut Code) {
+    if key {
+        c.comment("SHPLONK, a run of `count` key packs of `t` members in a group with `m` rotations: their");
+        c.comment("scalars scale·x1^i go to the next key slots, and v_j += x1^i·Σ_l u^l·eval_{j,l} (the claims");
+        c.comment("from call data `e`, rotation by rotation, t per rotation, member 0 first).");
+        c.open("function keyPackRun(count, e, m, t)");
+    } else {
+        c.comment("SHPLONK, a run of `count` packs of `t` members in a group with `m` rotations whose commitments");
+        c.comment("lie in the proof from call data `c`: ACC += scale·x1^i·C_i (ecMul 0x07 and ecAdd 0x06 written");
+        c.comment("out), and v_j += x1^i·Σ_l u^l·eval_{j,l} (the claims from call data `e`, rotation by rotation,");
+        c.comment("t per rotation, member 0 first).");
+        c.open("function packRun(count, c, e, m, t)");
+    }
+    run_prologue(p, s, key, c);
+    c.line(format!("let u := mload({})", addr(p.u)));
+    // m and t become the end of the sums and the offset of a rotation's last claim: fewer
+    // variables on the stack (legacy code generation reaches 16 deep).
+    c.line(format!("m := add({}, shl(5, m))", addr(s.vals)));
+    c.line("t := shl(5, sub(t, 1))");
+    c.open("for { } count { count := sub(count, 1) }");
+    run_term(c, key);
+    c.open(format!("for {{ let v := {} }} lt(v, m) {{ v := add(v, 0x20) }}", addr(s.vals)));
+    c.line("let q := add(e, t)");
+    c.line("let f := calldataload(q)");
+    c.open("for { } gt(q, e) { }");
+    c.line("q := sub(q, 0x20)");
+    c.line("f := addmod(mulmod(f, u, r), calldataload(q), r)");
+    c.close();
+    c.line("mstore(v, addmod(mload(v), mulmod(f, x1p, r), r))");
+    c.line("e := add(add(e, t), 0x20)");
+    c.close();
+    c.line("x1p := mulmod(x1p, x1, r)");
+    c.close();
+    run_epilogue(s, key, c);
     c.close();
 }
 
