@@ -269,9 +269,10 @@ impl Circuit for Wide {
         // and lookup holds.
         if phase == Phase::First {
             advice.set(c.a[0], 0, Fr::ZERO)?;
-            // With a public input (the fixture whose gas is quoted), non-zero values on rows no
-            // gate or lookup selects, so that the proof's commitments and evaluations are not
-            // zero bytes, whose call data is cheaper than a real proof's.
+            // With a public input (the fixtures whose gas is quoted: wide_public, the wide
+            // anvil and size cases), non-zero values on rows no gate or lookup selects, so that
+            // the proof's commitments and evaluations are not zero bytes, whose call data is
+            // cheaper than a real proof's.
             if self.public {
                 for (i, column) in c.a.iter().enumerate() {
                     for row in 4..FILLED_ROWS {
