@@ -165,6 +165,8 @@ enum BadConfig {
     ForeignColumn,
     ChallengeAfterLastPhase,
     HugeRotation,
+    /// `i32::MIN`, whose absolute value does not fit an `i32` (a decoded key can carry it).
+    MostNegativeRotation,
 }
 
 impl Circuit for BadConfig {
@@ -191,6 +193,7 @@ impl Circuit for BadConfig {
                 cs.challenge_usable_after(Phase::Third);
             }
             BadConfig::HugeRotation => cs.create_gate("g", [("x", a.rot(1 << 20))]),
+            BadConfig::MostNegativeRotation => cs.create_gate("g", [("x", a.rot(i32::MIN))]),
         }
     }
 
@@ -226,6 +229,10 @@ fn configuration_mistakes_are_named() {
     assert!(matches!(config_error(BadConfig::ForeignColumn), ConfigError::UnknownColumn { index: 2, .. }));
     assert!(matches!(config_error(BadConfig::ChallengeAfterLastPhase), ConfigError::ChallengeAfterLastPhase));
     assert!(matches!(config_error(BadConfig::HugeRotation), ConfigError::RotationTooLarge { rotation: 1048576, .. }));
+    assert!(matches!(
+        config_error(BadConfig::MostNegativeRotation),
+        ConfigError::RotationTooLarge { rotation: i32::MIN, .. }
+    ));
 }
 
 #[test]

@@ -245,6 +245,29 @@ fn packed_keys_round_trip_and_their_options_are_checked() {
     assert!(matches!(err, PkError::SrsInconsistent), "{err}");
 }
 
+/// Every single-byte change and every cut of a packed verifying key is an error, never a panic
+/// or another key (the options byte, the packing, the packed commitments, the digest).
+#[test]
+fn every_byte_of_a_packed_key_matters() {
+    let circuit = Fibonacci { start: (1, 2), steps: 9, claim: None };
+    let pk = packed_key(&circuit, 5, 3);
+    let bytes = pk.vk().to_bytes();
+    for i in 0..bytes.len() {
+        for flip in [0x01, 0x10, 0x80] {
+            let mut tampered = bytes.clone();
+            tampered[i] ^= flip;
+            assert!(
+                VerifyingKey::from_bytes(&tampered).is_err(),
+                "flip {flip:#x} at byte {i} of {} accepted",
+                bytes.len()
+            );
+        }
+    }
+    for cut in [0, 12, 13, 15, 17, bytes.len() / 2, bytes.len() - 1] {
+        assert!(VerifyingKey::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+    }
+}
+
 #[test]
 fn packing_needs_srs_powers_for_its_degree() {
     let circuit = Fibonacci { start: (1, 2), steps: 9, claim: None };

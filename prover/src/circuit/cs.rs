@@ -247,7 +247,7 @@ impl ConstraintSystem {
         e.for_each_query(&mut |q| {
             if result.is_ok() {
                 result = self.check_column(context, q.column);
-                if result.is_ok() && q.rotation.0.abs() > MAX_ROTATION {
+                if result.is_ok() && q.rotation.0.unsigned_abs() > MAX_ROTATION.unsigned_abs() {
                     result =
                         Err(ConfigError::RotationTooLarge { context: context.to_string(), rotation: q.rotation.0 });
                 }
