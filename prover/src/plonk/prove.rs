@@ -105,29 +105,19 @@ struct Committer<'a> {
 }
 
 impl Committer<'_> {
-    /// Commits to the polynomial with `values` on the domain, over the Lagrange basis: the same
-    /// point as its coefficients over the powers, without interpolating, and an MSM over short
-    /// scalars where the values are short.
-    fn commit_values(&mut self, values: &[Fr]) -> Result<(), ProveError> {
-        let lagrange = self.lagrange.as_ref().expect("keys without packing carry the Lagrange basis");
-        let point: G1Affine = self.backend.msm_prepared(values, lagrange)?.to_affine();
-        self.absorb(point);
-        Ok(())
-    }
-
-    /// Commits to one round of columns given by their values on the domain: each column on its
-    /// own over the Lagrange basis, or with packing each pack from its members' interleaved
-    /// coefficients.
+    /// Commits to one round of columns given by their values on the domain. Without packing,
+    /// each column over the Lagrange basis: the same point as its coefficients over the powers,
+    /// without interpolating, and an MSM over short scalars where the values are short. With
+    /// packing, each pack from its members' interleaved coefficients.
     fn commit_round(&mut self, packs: &[Vec<Poly>], advice: &[Vec<Fr>], domain: &Domain) -> Result<(), ProveError> {
         let column = |p: &Poly| match p {
             Poly::Advice(i) => *i,
             other => unreachable!("a proof round holds advice columns, not {other:?}"),
         };
         for members in packs {
-            if let [single] = members.as_slice()
-                && self.lagrange.is_some()
-            {
-                self.commit_values(&advice[column(single)])?;
+            if let (Some(lagrange), [single]) = (&self.lagrange, members.as_slice()) {
+                let point: G1Affine = self.backend.msm_prepared(&advice[column(single)], lagrange)?.to_affine();
+                self.absorb(point);
                 continue;
             }
             let mut coeffs: Vec<Vec<Fr>> = members.iter().map(|m| advice[column(m)].clone()).collect();
