@@ -482,3 +482,41 @@ impl Circuit for Product {
         Vec::new()
     }
 }
+
+/// Proves like [`crate::plonk::prove`], but lets `forge` change the claimed evaluations (in
+/// [`crate::plonk::proof::ProofShape::queries`] order, given the challenge x) before they are
+/// written; the opening is then made honestly for the changed claims. For soundness tests of
+/// verifiers, Rust and generated: see [`shift_between_quotient_pieces`].
+pub fn prove_with_forged_evaluations<C: Circuit>(
+    pk: &crate::plonk::ProvingKey,
+    circuit: &C,
+    forge: &(dyn Fn(&crate::plonk::proof::ProofShape, Fr, &mut [Fr]) + Sync),
+) -> Result<Vec<u8>, crate::plonk::ProveError> {
+    let options = crate::plonk::ProveOptions::default();
+    let backend = crate::backend::CpuBackend;
+    crate::plonk::prove_core(pk, circuit, &backend, &mut rand_core::OsRng, &options, &|_, _, _| {}, forge)
+        .map(|(proof, _)| proof)
+}
+
+/// A forgery for [`prove_with_forged_evaluations`]: claims `h_i(x) + δ` and
+/// `h_{i+1}(x) − δ·x^(−stride)` for quotient pieces i and i + 1 over `n` rows. The quotient
+/// identity at x still holds (h(x) is unchanged), so only the opening can reject the proof.
+///
+/// # Panics
+/// If the shape has no pieces i and i + 1, or x^stride is zero.
+pub fn shift_between_quotient_pieces(
+    shape: &crate::plonk::proof::ProofShape,
+    x: Fr,
+    values: &mut [Fr],
+    i: usize,
+    delta: Fr,
+    n: usize,
+) {
+    use crate::plonk::proof::Poly;
+    let at = |i: usize| {
+        shape.queries.iter().position(|&q| q == (Poly::Quotient(i), 0)).expect("the shape has this quotient piece")
+    };
+    let x_stride_inv = x.pow_vartime([shape.quotient_stride(n) as u64]).invert().expect("x^stride is not zero");
+    values[at(i)] += delta;
+    values[at(i + 1)] -= delta * x_stride_inv;
+}

@@ -370,7 +370,7 @@ pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
         layout(MsmCode::Loop, ConstraintPlacement::Inline),
     ]
     .into_iter()
-    .map(|l| generate_with(vk, l))
+    .filter_map(|l| candidate(vk, l).transpose())
     .collect::<Result<Vec<_>, _>>()?
     .into_iter()
     .filter(fits)
@@ -384,12 +384,27 @@ pub fn generate(vk: &VerifyingKey) -> Result<GeneratedVerifier, GenerateError> {
         Layout { msm: MsmCode::Loop, key: KeyPlacement::Helpers, constraints: ConstraintPlacement::Helpers },
     ];
     for l in third {
-        let g = generate_with(vk, l)?;
-        if fits(&g) {
+        if let Some(g) = candidate(vk, l)?
+            && fits(&g)
+        {
             return Ok(g);
         }
     }
     Err(GenerateError::Unsupported("no layout keeps the verifier within EIP-170".into()))
+}
+
+/// `generate_with` for one candidate layout of [`generate`]: a layout beyond a limit of the
+/// generator (e.g. more opening points than the loop form handles, which packing makes likelier)
+/// is no candidate, not a failure, while another layout may still fit.
+fn candidate(vk: &VerifyingKey, layout: Layout) -> Result<Option<GeneratedVerifier>, GenerateError> {
+    match generate_with(vk, layout) {
+        Ok(g) => Ok(Some(g)),
+        Err(GenerateError::Unsupported(why)) => {
+            tracing::debug!(%layout, why, "layout not generated");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The verifying key's commitments: its fixed and σ columns', or with packing its packs'.

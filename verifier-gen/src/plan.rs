@@ -178,6 +178,7 @@ impl<'a> Plan<'a> {
     pub fn new(vk: &'a VerifyingKey, pass: Pass) -> Result<Self, GenerateError> {
         let ext = vk.extended();
         let shape = ProofShape::new(ext, vk.k());
+        check_openings(&shape)?;
         let domain = Domain::new(vk.k()).map_err(|_| GenerateError::DomainTooLarge { k: vk.k() })?;
         let n = domain.n();
         let usable = ext.cs.usable_rows(vk.k());
@@ -197,8 +198,9 @@ impl<'a> Plan<'a> {
         // One commitment per entry of a round (a pack with packing, else one polynomial), named by
         // its first member as verify.rs names it.
         let mut read_round = |round: &[Vec<Poly>], pos: &mut usize| {
-            for head in round.iter().filter_map(|members| members.first()) {
-                commitments.insert(*head, Commitment::Proof(PROOF_CD + *pos));
+            for members in round {
+                // Never empty: `check_openings` refused such a shape.
+                commitments.insert(members[0], Commitment::Proof(PROOF_CD + *pos));
                 *pos += 64;
             }
         };
@@ -353,5 +355,53 @@ impl<'a> Plan<'a> {
     /// Marks `slots` temporaries from `base` as used, so later slots lie beyond them.
     pub fn reserve(&mut self, base: usize, slots: usize) {
         self.mem.bump_to(base + 32 * slots);
+    }
+}
+
+/// Refuses a shape whose openings a verifier could not check as generated: an empty commitment,
+/// or a claim that is opened by no group or by two (a claim left out would be written into the
+/// proof and never checked). `ProofShape::new` keeps this invariant; generated code is where
+/// breaking it would be silent, so it is checked here in every build.
+fn check_openings(shape: &ProofShape) -> Result<(), GenerateError> {
+    if shape.key_packs.iter().chain(shape.rounds.iter().flatten()).any(Vec::is_empty) {
+        return Err(GenerateError::Inconsistent("a commitment with no polynomial".into()));
+    }
+    let claims = shape.sorted_queries();
+    if claims.windows(2).any(|w| w[0] == w[1]) || shape.opened_queries() != claims {
+        return Err(GenerateError::Inconsistent("a claim is opened by no group or by several".into()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rebuttal_prover::backend::CpuBackend;
+    use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config};
+    use rebuttal_prover::srs::Srs;
+    use rebuttal_prover::testing::Fibonacci;
+
+    #[test]
+    fn a_shape_with_an_unopened_claim_or_an_empty_commitment_is_refused() {
+        let circuit = Fibonacci { start: (1, 2), steps: 9, claim: None };
+        for packing in [1, 4] {
+            let config = KeygenConfig { zero_knowledge: false, packing };
+            let pk = keygen_with_config(&Srs::unsafe_setup(7, 1).unwrap(), &circuit, 5, &CpuBackend, config).unwrap();
+            let shape = ProofShape::new(pk.vk().extended(), 5);
+            check_openings(&shape).unwrap();
+
+            let mut dropped = shape.clone();
+            dropped.groups.last_mut().unwrap().1.pop();
+            assert!(matches!(check_openings(&dropped), Err(GenerateError::Inconsistent(_))), "packing {packing}");
+
+            let mut twice = shape.clone();
+            let head = twice.groups[0].1[0];
+            twice.groups[0].1.push(head);
+            assert!(matches!(check_openings(&twice), Err(GenerateError::Inconsistent(_))), "packing {packing}");
+
+            let mut empty = shape.clone();
+            empty.rounds[0].push(Vec::new());
+            assert!(matches!(check_openings(&empty), Err(GenerateError::Inconsistent(_))), "packing {packing}");
+        }
     }
 }

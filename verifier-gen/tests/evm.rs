@@ -574,3 +574,57 @@ fn a_packed_proof_and_a_plain_one_are_each_rejected_by_the_other_key() {
         assert!(matches!(e, Err(VerifyError::ProofLength { .. })), "{packed}: {e:?}");
     }
 }
+
+/// Claims that keep the quotient identity at x but not the opening (quotient pieces i and i + 1
+/// shifted against each other, the opening made honestly for the shifted claims): only the
+/// SHPLONK check can catch them, and the generated verifier must, plain and packed, in the
+/// layout `generate` picks. The honest proof of the same key is the control.
+#[test]
+fn claims_that_keep_the_quotient_identity_fail_the_opening_in_solidity() {
+    use rebuttal_prover::backend::CpuBackend;
+    use rebuttal_prover::circuit::Circuit;
+    use rebuttal_prover::plonk::{KeygenConfig, keygen_with_config, prove};
+    use rebuttal_prover::srs::Srs;
+    use rebuttal_prover::testing::{LookupBatches, prove_with_forged_evaluations, shift_between_quotient_pieces};
+    use rebuttal_verifier_gen::{ConstraintPlacement, KeyPlacement, Layout, MsmCode, generate, generate_with};
+
+    // Degree 5: four quotient pieces, packed into one commitment with packing 8.
+    let circuit = LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1]);
+    let k = 9;
+    let instances = circuit.instances();
+    for packing in [1, 8] {
+        let config = KeygenConfig { zero_knowledge: false, packing };
+        let pk = keygen_with_config(&Srs::unsafe_setup(k + 3, 7).unwrap(), &circuit, k, &CpuBackend, config).unwrap();
+        let honest = prove(&pk, &circuit, &CpuBackend).unwrap();
+        let forged: Vec<Vec<u8>> = (0..3)
+            .map(|i| {
+                let forge = |shape: &_, x, values: &mut [Fr]| {
+                    shift_between_quotient_pieces(shape, x, values, i, Fr::from(5u64), 1 << k)
+                };
+                prove_with_forged_evaluations(&pk, &circuit, &forge).unwrap()
+            })
+            .collect();
+        // The layout `generate` picks (straight-line here) and the loop form.
+        let looped = Layout { msm: MsmCode::Loop, key: KeyPlacement::Inline, constraints: ConstraintPlacement::Inline };
+        for generated in [generate(pk.vk()).unwrap(), generate_with(pk.vk(), looped).unwrap()] {
+            let layout = generated.layout;
+            let compiled = compile_verifier(&generated);
+            let mut evm = Evm::new();
+            let at = evm.deploy_verifier(&generated, &compiled);
+            assert_eq!(run_verifier(&mut evm, at, &honest, &instances), Ok(()), "packing {packing}, {layout}: control");
+            for (i, proof) in forged.iter().enumerate() {
+                assert_eq!(
+                    verify(pk.vk(), &instances, proof),
+                    Err(VerifyError::OpeningFailed),
+                    "packing {packing}, {i}"
+                );
+                assert_eq!(
+                    run_verifier(&mut evm, at, proof, &instances),
+                    Err(Some(RevertReason::OpeningFailed)),
+                    "packing {packing}, {layout}: pieces {i} and {}",
+                    i + 1
+                );
+            }
+        }
+    }
+}

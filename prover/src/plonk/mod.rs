@@ -30,6 +30,7 @@ pub mod zk;
 
 pub use keygen::{KeygenConfig, KeygenError, PROTOCOL_VERSION, ProvingKey, VerifyingKey, keygen, keygen_with_config};
 pub use pk_bytes::PkError;
+pub(crate) use prove::prove_core;
 pub use prove::{ProveError, ProveOptions, QuotientMemory, prove, prove_with_options, prove_with_rng};
 pub use verify::{VerifyError, verify};
 pub use vk_bytes::VkError;

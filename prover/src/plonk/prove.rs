@@ -600,22 +600,9 @@ mod tests {
             assert_eq!(shape.rounds[5].len(), 1, "the quotient pieces share one commitment");
         }
         let forge = move |shape: &ProofShape, x: Fr, values: &mut [Fr]| {
-            let at = |i: usize| shape.queries.iter().position(|&q| q == (Poly::Quotient(i), 0)).unwrap();
-            let stride = shape.quotient_stride(1 << k) as u64;
-            let x_stride_inv = x.pow_vartime([stride]).invert().unwrap();
-            values[at(i)] += delta;
-            values[at(i + 1)] -= delta * x_stride_inv;
+            crate::testing::shift_between_quotient_pieces(shape, x, values, i, delta, 1 << k)
         };
-        let (proof, _) = prove_core(
-            &pk,
-            &circuit,
-            &CpuBackend,
-            &mut rand_core::OsRng,
-            &ProveOptions::default(),
-            &|_, _, _| {},
-            &forge,
-        )
-        .unwrap();
+        let proof = crate::testing::prove_with_forged_evaluations(&pk, &circuit, &forge).unwrap();
         verify(pk.vk(), &circuit.instances(), &proof)
     }
 
