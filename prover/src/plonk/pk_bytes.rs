@@ -12,9 +12,9 @@
 //!
 //! The selectors `l_0`, `l_last`, `l_active` and `x` are recomputed. On load the verifying
 //! key's commitments are recomputed and compared (every fixed and σ column; with packing every
-//! key pack, which leaves out fixed columns no constraint opens and SRS powers beyond the widest
-//! key pack), so a corrupted proving key is an error rather than a source of proofs that fail to
-//! verify.
+//! key pack, which leaves out fixed columns no constraint opens), and the SRS powers are checked
+//! to be successive powers of the key's τ with one pairing, so a corrupted proving key is an
+//! error rather than a source of proofs that fail to verify.
 
 use std::sync::Arc;
 
