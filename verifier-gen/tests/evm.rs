@@ -628,3 +628,35 @@ fn claims_that_keep_the_quotient_identity_fail_the_opening_in_solidity() {
         }
     }
 }
+
+/// Packings other than 8 (more pack sizes per rotation, so more `(t, rotation)` labels, other
+/// `u^t` chains and Horner lengths): in the layout `generate` picks and in the loop form, the
+/// honest proof is accepted and every element's flip gets the Rust verifier's reason.
+#[test]
+fn other_packings_agree_with_the_rust_verifier_in_both_msm_forms() {
+    use rebuttal_prover::plonk::KeygenConfig;
+    use rebuttal_prover::testing::LookupBatches;
+    use rebuttal_verifier_gen::{ConstraintPlacement, KeyPlacement, Layout, MsmCode, generate_with};
+    let looped = Layout { msm: MsmCode::Loop, key: KeyPlacement::Inline, constraints: ConstraintPlacement::Inline };
+    let packed = |packing| KeygenConfig { zero_knowledge: false, packing };
+    let fixtures = [
+        fixture_with("wide_public_packed_3", &WIDE_PUBLIC, 6, packed(3)),
+        fixture_with("lookup_batches_packed_2", &LookupBatches::new(vec![1, 1, 3, 1, 2, 1, 1, 1]), 9, packed(2)),
+    ];
+    for f in &fixtures {
+        for generated in [f.generated.clone(), generate_with(&f.vk, looped).unwrap()] {
+            let layout = generated.layout;
+            let c = compile_verifier(&generated);
+            let mut evm = Evm::new();
+            let at = evm.deploy_verifier(&generated, &c);
+            let mut d = Deployed { evm, at };
+            let case = |what: &str| format!("{}, {layout}: {what}", f.name);
+            agree(f, &mut d, &f.proof, &f.instances, &case("valid")).unwrap();
+            for (off, len, _) in elements(f) {
+                let mut p = f.proof.clone();
+                p[off + len - 1] ^= 1;
+                assert!(agree(f, &mut d, &p, &f.instances, &case(&format!("flip at {off}"))).is_err());
+            }
+        }
+    }
+}
